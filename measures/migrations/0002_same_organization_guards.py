@@ -1,0 +1,28 @@
+from django.db import migrations
+
+from governance.db import SameOrganization
+
+
+class Migration(migrations.Migration):
+    dependencies = [("measures", "0001_initial")]
+
+    operations = [
+        SameOrganization(
+            table="measures_countermeasure",
+            column="parent_id",
+            target_table="measures_countermeasure",
+            message="sub-item and parent measure belong to different organizations",
+        ),
+        SameOrganization(
+            table="measures_countermeasure",
+            column="owner_unit_id",
+            target_table="governance_orgunit",
+            message="owner unit belongs to another organization",
+        ),
+        SameOrganization(
+            table="measures_countermeasure",
+            column="perspective_id",
+            target_table="measures_perspective",
+            message="perspective belongs to another organization",
+        ),
+    ]
