@@ -1,0 +1,302 @@
+"""Writes on organizations, the hierarchy, committees and regulatory actions.
+
+Every function is keyword-only, atomic, validates before writing and records who did it
+and why in the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from governance.history import save_tracked
+from governance.models import (
+    Committee,
+    CommitteeMembership,
+    Meeting,
+    Organization,
+    OrgUnit,
+    Recommendation,
+    RegulatoryAction,
+    RequiredItem,
+    RoleAssignment,
+)
+
+User = AbstractBaseUser
+
+
+@transaction.atomic
+def organization_create(
+    *, code: str, name: str, kind: str, short_name: str = "", actor: User | None, reason: str
+) -> Organization:
+    org = Organization(code=code, name=name, kind=kind, short_name=short_name)
+    save_tracked(org, actor=actor, reason=reason)
+    return org
+
+
+@transaction.atomic
+def org_unit_create(
+    *,
+    organization: Organization,
+    code: str,
+    name: str,
+    unit_type: str,
+    line: str,
+    parent: OrgUnit | None = None,
+    actor: User | None,
+    reason: str,
+) -> OrgUnit:
+    """Create a unit under ``parent`` (same organization) and give it its tree path."""
+    unit = OrgUnit(
+        organization=organization,
+        parent=parent,
+        code=code,
+        name=name,
+        unit_type=unit_type,
+        line=line,
+        path="/",
+    )
+    save_tracked(unit, actor=actor, reason=reason)
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    save_tracked(unit, actor=actor, reason=reason, validate=False, update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    user,
+    role: str,
+    org_unit: OrgUnit,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    note: str = "",
+    actor: User | None,
+    reason: str = "",
+) -> RoleAssignment:
+    """Give ``user`` the role in ``org_unit`` for the period (``valid_to`` inclusive).
+
+    Refuses a period that ends before it starts, a role that does not belong in the unit's
+    line, and a second overlapping assignment of the same person to the same role and unit.
+    """
+    assignment = RoleAssignment(
+        user=user,
+        role=role,
+        org_unit=org_unit,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=note,
+    )
+    _refuse_overlap(assignment)
+    save_tracked(assignment, actor=actor, reason=reason or _("Role assigned"))
+    return assignment
+
+
+@transaction.atomic
+def role_update(
+    *,
+    assignment: RoleAssignment,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    note: str | None = None,
+    actor: User | None,
+    reason: str = "",
+) -> RoleAssignment:
+    """Change the period of an assignment (people transfer; dates get corrected)."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment.valid_from = valid_from
+    assignment.valid_to = valid_to
+    if note is not None:
+        assignment.note = note
+    _refuse_overlap(assignment)
+    save_tracked(assignment, actor=actor, reason=reason or _("Role period changed"))
+    return assignment
+
+
+@transaction.atomic
+def role_end(
+    *, assignment: RoleAssignment, last_day: dt.date, actor: User | None, reason: str = ""
+) -> RoleAssignment:
+    """End an assignment after ``last_day``; access and reminders stop the day after."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.valid_to is not None and assignment.valid_to < last_day:
+        raise ValidationError(
+            _("This assignment already ended on %(day)s.") % {"day": assignment.valid_to},
+            code="already_ended",
+        )
+    if last_day < assignment.valid_from:
+        raise ValidationError(
+            _("The end date precedes the start date."), code="end_before_start"
+        )
+    assignment.valid_to = last_day
+    save_tracked(assignment, actor=actor, reason=reason or _("Role ended"))
+    return assignment
+
+
+def _refuse_overlap(assignment: RoleAssignment) -> None:
+    others = RoleAssignment.objects.filter(
+        user=assignment.user,
+        role=assignment.role,
+        org_unit=assignment.org_unit,
+        archived_at__isnull=True,
+    ).exclude(pk=assignment.pk)
+    if assignment.valid_to is not None:
+        others = others.filter(valid_from__lte=assignment.valid_to)
+    others = [o for o in others if o.valid_to is None or o.valid_to >= assignment.valid_from]
+    if others:
+        raise ValidationError(
+            _("This person already holds this role in this unit from %(start)s.")
+            % {"start": others[0].valid_from},
+            code="overlap",
+        )
+
+
+@transaction.atomic
+def committee_create(
+    *,
+    organization: Organization,
+    code: str,
+    name: str,
+    kind: str,
+    scope: list[Organization],
+    purpose: str = "",
+    established_on: dt.date | None = None,
+    actor: User | None,
+    reason: str,
+) -> Committee:
+    if not scope:
+        raise ValidationError(
+            _("A committee oversees at least one organization."), code="empty_scope"
+        )
+    committee = Committee(
+        organization=organization,
+        code=code,
+        name=name,
+        kind=kind,
+        purpose=purpose,
+        established_on=established_on,
+    )
+    save_tracked(committee, actor=actor, reason=reason)
+    committee.scope.set(scope)
+    return committee
+
+
+@transaction.atomic
+def committee_member_add(
+    *,
+    committee: Committee,
+    display_name: str,
+    valid_from: dt.date,
+    user=None,
+    affiliation: str = "",
+    position: str = CommitteeMembership.Position.MEMBER,
+    is_external: bool = False,
+    valid_to: dt.date | None = None,
+    actor: User | None,
+    reason: str = "",
+) -> CommitteeMembership:
+    membership = CommitteeMembership(
+        committee=committee,
+        user=user,
+        display_name=display_name,
+        affiliation=affiliation,
+        position=position,
+        is_external=is_external,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    save_tracked(membership, actor=actor, reason=reason or _("Committee member added"))
+    return membership
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    committee: Committee,
+    number: int,
+    held_on: dt.date | None,
+    title: str = "",
+    summary: str = "",
+    actor: User | None,
+    reason: str = "",
+) -> Meeting:
+    meeting = Meeting(
+        committee=committee, number=number, held_on=held_on, title=title, summary=summary
+    )
+    save_tracked(meeting, actor=actor, reason=reason or _("Meeting recorded"))
+    return meeting
+
+
+@transaction.atomic
+def recommendation_record(
+    *,
+    committee: Committee,
+    number: int,
+    text: str,
+    received_on: dt.date,
+    meeting: Meeting | None = None,
+    actor: User | None,
+    reason: str = "",
+) -> Recommendation:
+    """Record a recommendation (提言) of ``committee``, optionally made at ``meeting``."""
+    if meeting is not None and meeting.committee_id != committee.pk:
+        raise ValidationError(
+            _("The meeting belongs to another committee."), code="meeting_mismatch"
+        )
+    if meeting is not None and meeting.held_on and received_on < meeting.held_on:
+        raise ValidationError(
+            _("The recommendation is dated before the meeting that made it."),
+            code="before_meeting",
+        )
+    recommendation = Recommendation(
+        committee=committee,
+        meeting=meeting,
+        number=number,
+        text=text,
+        received_on=received_on,
+        recorded_by=actor,
+    )
+    save_tracked(recommendation, actor=actor, reason=reason or _("Recommendation recorded"))
+    return recommendation
+
+
+@transaction.atomic
+def regulatory_action_record(
+    *,
+    organization: Organization,
+    authority: str,
+    action_type: str,
+    reference: str,
+    title: str,
+    issued_on: dt.date,
+    response_due: dt.date | None = None,
+    legal_basis: str = "",
+    summary: str = "",
+    required_items: list[str] = (),
+    actor: User | None,
+    reason: str = "",
+) -> RegulatoryAction:
+    """Record a regulator's action with the items it requires, numbered from 1."""
+    action = RegulatoryAction(
+        organization=organization,
+        authority=authority,
+        action_type=action_type,
+        reference=reference,
+        title=title,
+        issued_on=issued_on,
+        response_due=response_due,
+        legal_basis=legal_basis,
+        summary=summary,
+    )
+    save_tracked(action, actor=actor, reason=reason or _("Regulatory action recorded"))
+    for number, text in enumerate(required_items, start=1):
+        save_tracked(
+            RequiredItem(action=action, number=number, text=text),
+            actor=actor,
+            reason=reason or _("Regulatory action recorded"),
+        )
+    return action

@@ -1,0 +1,118 @@
+"""Writes on incidents, their metrics and root causes (keyword-only, atomic, history-tracked)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from governance.dates import PrecisionDate
+from governance.history import save_tracked
+from governance.models import Organization
+from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
+
+
+@transaction.atomic
+def affected_system_create(
+    *,
+    organization: Organization,
+    code: str,
+    name: str,
+    operator: str = "",
+    description: str = "",
+    actor,
+    reason: str,
+) -> AffectedSystem:
+    system = AffectedSystem(
+        organization=organization,
+        code=code,
+        name=name,
+        operator=operator,
+        description=description,
+    )
+    save_tracked(system, actor=actor, reason=reason)
+    return system
+
+
+@transaction.atomic
+def incident_create(
+    *,
+    organization: Organization,
+    number: int,
+    title: str,
+    summary: str,
+    organizations_involved: list[Organization],
+    systems: list[AffectedSystem] = (),
+    notes: str = "",
+    actor,
+    reason: str,
+) -> Incident:
+    """Record an incident owned by ``organization``; it always involves its owner."""
+    if any(s.organization_id != organization.pk for s in systems):
+        raise ValidationError(
+            {"systems": _("A system belongs to another organization.")}, code="other_org"
+        )
+    incident = Incident(
+        organization=organization, number=number, title=title, summary=summary, notes=notes
+    )
+    save_tracked(incident, actor=actor, reason=reason)
+    incident.organizations_involved.set({organization, *organizations_involved})
+    incident.systems.set(systems)
+    return incident
+
+
+@transaction.atomic
+def incident_metric_add(
+    *,
+    incident: Incident,
+    position: int,
+    label: str,
+    count: int,
+    period_start: PrecisionDate,
+    period_end: PrecisionDate,
+    note: str = "",
+    unit: str = "件",
+    actor,
+    reason: str,
+) -> IncidentMetric:
+    """Add a count over a period to an incident (counts only, never the records)."""
+    metric = IncidentMetric(
+        incident=incident, position=position, label=label, count=count, note=note, unit=unit
+    )
+    metric.period_start = period_start
+    metric.period_end = period_end
+    save_tracked(metric, actor=actor, reason=reason)
+    return metric
+
+
+@transaction.atomic
+def root_cause_create(
+    *,
+    organization: Organization,
+    number: int,
+    title: str,
+    explanation: str = "",
+    short_title: str = "",
+    incidents: list[Incident] = (),
+    actor,
+    reason: str,
+) -> RootCause:
+    """Record a root cause (真因) of ``organization`` for incidents that involve it."""
+    for incident in incidents:
+        involved = {o.pk for o in incident.organizations_involved.all()}
+        if organization.pk not in involved:
+            raise ValidationError(
+                {"incidents": _("Incident %(label)s does not involve this organization.")
+                 % {"label": incident.label}},
+                code="not_involved",
+            )
+    root_cause = RootCause(
+        organization=organization,
+        number=number,
+        title=title,
+        short_title=short_title,
+        explanation=explanation,
+    )
+    save_tracked(root_cause, actor=actor, reason=reason)
+    root_cause.incidents.set(incidents)
+    return root_cause

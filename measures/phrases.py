@@ -1,0 +1,150 @@
+"""The 実施状況 phrase: a measure's implementation status as of a date, in the plan's wording.
+
+Pure functions over a measure and its events, so that the as-of selector can compute the
+phrase of every measure from two queries. Valid time only: an event counts as of D when its
+effective period starts on or before D, whenever it was recorded.
+
+Vectors from table 2-2 of the seed (as of 2023-05-12):
+one-off implemented 2023-01 → 2023年1月実施; continuous running since 2023-02 →
+2023年2月より実施; continuous planned from 2023-07 → 2023年7月より実施予定; continuous,
+first done 2023-04 → 2023年4月実施、以後継続予定; verb 運用開始 planned 2028-01 →
+2028年1月より運用開始予定; verb 完了 done 2023-02 → 2023年2月完了; recurring, done in
+February and April → 2023年2月、4月実施.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from governance.dates import PrecisionDate, join_ja
+from measures.models import VERB_JA, Countermeasure, Nature, Status, StatusEvent
+
+VERIFICATION = {Status.VERIFIED, Status.NOT_EFFECTIVE}
+
+
+@dataclass(frozen=True)
+class MeasureState:
+    """A measure's status and phrase as of a date."""
+
+    measure: Countermeasure
+    as_of: dt.date
+    status: str
+    phrase: str
+    since: PrecisionDate | None  # effective date of the event that set the status
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.measure.is_overdue(status=self.status, as_of=self.as_of)
+
+
+def events_as_of(events: Sequence[StatusEvent], as_of: dt.date) -> list[StatusEvent]:
+    """The events that had happened by ``as_of``, oldest first."""
+    visible = [e for e in events if e.effective_on_date <= as_of]
+    visible.sort(key=lambda e: (e.effective_on_date, e.recorded_at, e.pk or 0))
+    return visible
+
+
+def state_as_of(
+    measure: Countermeasure,
+    events: Sequence[StatusEvent],
+    as_of: dt.date,
+    sub_items: Sequence[tuple[Countermeasure, Sequence[StatusEvent]]] = (),
+) -> MeasureState:
+    """Status and phrase of ``measure`` as of ``as_of``.
+
+    ``events`` are the measure's own events (any order, any dates). A measure with sub-items
+    and no events of its own reads as its sub-items' phrases, 「①… ②…」, as in table 3-2.
+    """
+    visible = events_as_of(events, as_of)
+    if sub_items and not visible:
+        states = [state_as_of(child, child_events, as_of) for child, child_events in sub_items]
+        phrase = " ".join(f"{s.measure.label}{s.phrase}" for s in states)
+        return MeasureState(measure, as_of, _combined_status(states), phrase, None)
+    status = visible[-1].status if visible else Status.PLANNED
+    since = visible[-1].effective_on if visible else None
+    return MeasureState(measure, as_of, status, _phrase(measure, visible), since)
+
+
+def _combined_status(states: Sequence[MeasureState]) -> str:
+    """A parent's status is its least advanced sub-item's."""
+    order = [
+        Status.REOPENED,
+        Status.NOT_EFFECTIVE,
+        Status.PLANNED,
+        Status.ON_HOLD,
+        Status.IN_PROGRESS,
+        Status.IMPLEMENTED,
+        Status.IN_OPERATION,
+        Status.VERIFIED,
+        Status.CANCELLED,
+    ]
+    return min((s.status for s in states), key=order.index, default=Status.PLANNED)
+
+
+def _phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:
+    if not events:
+        return _planned_phrase(measure, events)
+    last = events[-1]
+    if last.phrase_override:
+        return last.phrase_override
+    verb = VERB_JA[measure.verb]
+    when = last.effective_on
+
+    if last.status in VERIFICATION:
+        base = _phrase(measure, [e for e in events if e.status not in VERIFICATION])
+        suffix = "有効性確認済" if last.status == Status.VERIFIED else "有効性評価で効果不十分"
+        return f"{base}（{when.ja()}{suffix}）"
+    if last.status == Status.REOPENED:
+        return f"{_planned_phrase(measure, events)}（{when.ja()}再開）"
+    if last.status == Status.PLANNED:
+        return _planned_phrase(measure, events)
+    if last.status == Status.ON_HOLD:
+        return f"{when.ja()}より保留"
+    if last.status == Status.CANCELLED:
+        return f"{when.ja()}中止"
+    if last.status == Status.IN_PROGRESS:
+        return f"{_run_start(events, Status.IN_PROGRESS).ja()}より{verb}中"
+    if last.status == Status.IMPLEMENTED:
+        if measure.nature == Nature.RECURRING:
+            occurrences = [e.effective_on for e in _current_run(events, Status.IMPLEMENTED)]
+            return f"{join_ja(occurrences)}{verb}"
+        if measure.nature == Nature.CONTINUOUS:
+            return f"{when.ja()}{verb}、以後継続予定"
+        return f"{when.ja()}{verb}"
+    # in operation
+    start = _run_start(events, Status.IN_OPERATION)
+    before = [e for e in events if e.effective_on_date < start.value]
+    if before and before[-1].status == Status.IMPLEMENTED:
+        return f"{before[-1].effective_on.ja()}{verb}、{start.ja()}より継続実施"
+    return f"{start.ja()}より{verb}"
+
+
+def _current_run(events: list[StatusEvent], status: str) -> list[StatusEvent]:
+    """The trailing events with ``status`` (the current uninterrupted run)."""
+    run: list[StatusEvent] = []
+    for event in reversed(events):
+        if event.status != status:
+            break
+        run.append(event)
+    return list(reversed(run))
+
+
+def _run_start(events: list[StatusEvent], status: str) -> PrecisionDate:
+    return _current_run(events, status)[0].effective_on
+
+
+def _planned_phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:
+    """「2023年7月より実施予定」 for a continuing measure, 「2023年度上期策定予定」 for a one-off."""
+    verb = VERB_JA[measure.verb]
+    target = next((e.planned_for for e in reversed(events) if e.planned_for), None)
+    if measure.nature == Nature.ONE_OFF:
+        target = target or measure.due or measure.planned_start
+        return f"{target.ja()}{verb}予定" if target else f"{verb}予定（時期未定）"
+    target = target or measure.planned_start or measure.due
+    return f"{target.ja()}より{verb}予定" if target else f"{verb}予定（時期未定）"
