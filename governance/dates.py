@@ -202,7 +202,7 @@ class PrecisionDateAttribute:
 
 def precision_field(verbose_name: str = "") -> models.CharField:
     return models.CharField(
-        _("precision") if not verbose_name else verbose_name,
+        verbose_name or _("precision"),
         max_length=16,
         choices=Precision.choices,
         default=Precision.DAY,

@@ -38,10 +38,11 @@ class SameOrganization(migrations.operations.base.Operation):
         return (self.__class__.__qualname__, [], kwargs)
 
     def _condition(self, row: str) -> str:
+        # Identifiers come from migration files, never from users.
+        target = f"SELECT t.organization_id FROM {self.target_table} t"  # noqa: S608
         return (
             f"{row}.{self.column} IS NOT NULL AND "
-            f"(SELECT t.organization_id FROM {self.target_table} t "
-            f"WHERE t.id = {row}.{self.column}) <> {row}.organization_id"
+            f"({target} WHERE t.id = {row}.{self.column}) <> {row}.organization_id"
         )
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):

@@ -87,9 +87,7 @@ class OrgUnit(ArchivableModel):
             models.UniqueConstraint(
                 fields=["organization", "code"], name="orgunit_code_unique_per_organization"
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=F("id")), name="orgunit_not_its_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="orgunit_not_its_own_parent"),
         ]
 
     def __str__(self) -> str:
@@ -100,12 +98,12 @@ class OrgUnit(ArchivableModel):
         return self.path.count("/") - 2 if self.path else 0
 
     def clean(self) -> None:
-        if self.parent_id and self.organization_id and self.parent.organization_id != (
-            self.organization_id
+        if (
+            self.parent_id
+            and self.organization_id
+            and self.parent.organization_id != (self.organization_id)
         ):
-            raise ValidationError(
-                {"parent": _("The parent unit belongs to another organization.")}
-            )
+            raise ValidationError({"parent": _("The parent unit belongs to another organization.")})
 
 
 class Role(models.TextChoices):

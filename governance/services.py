@@ -91,7 +91,7 @@ def role_assign(
         valid_to=valid_to,
         note=note,
     )
-    _refuse_overlap(assignment)
+    role_assignment_check_overlap(assignment)
     save_tracked(assignment, actor=actor, reason=reason or _("Role assigned"))
     return assignment
 
@@ -112,7 +112,7 @@ def role_update(
     assignment.valid_to = valid_to
     if note is not None:
         assignment.note = note
-    _refuse_overlap(assignment)
+    role_assignment_check_overlap(assignment)
     save_tracked(assignment, actor=actor, reason=reason or _("Role period changed"))
     return assignment
 
@@ -129,15 +129,14 @@ def role_end(
             code="already_ended",
         )
     if last_day < assignment.valid_from:
-        raise ValidationError(
-            _("The end date precedes the start date."), code="end_before_start"
-        )
+        raise ValidationError(_("The end date precedes the start date."), code="end_before_start")
     assignment.valid_to = last_day
     save_tracked(assignment, actor=actor, reason=reason or _("Role ended"))
     return assignment
 
 
-def _refuse_overlap(assignment: RoleAssignment) -> None:
+def role_assignment_check_overlap(assignment: RoleAssignment) -> None:
+    """Refuse a second assignment of one person to one role and unit over the same days."""
     others = RoleAssignment.objects.filter(
         user=assignment.user,
         role=assignment.role,

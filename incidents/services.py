@@ -102,8 +102,10 @@ def root_cause_create(
         involved = {o.pk for o in incident.organizations_involved.all()}
         if organization.pk not in involved:
             raise ValidationError(
-                {"incidents": _("Incident %(label)s does not involve this organization.")
-                 % {"label": incident.label}},
+                {
+                    "incidents": _("Incident %(label)s does not involve this organization.")
+                    % {"label": incident.label}
+                },
                 code="not_involved",
             )
     root_cause = RootCause(

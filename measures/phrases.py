@@ -140,7 +140,8 @@ def _run_start(events: list[StatusEvent], status: str) -> PrecisionDate:
 
 
 def _planned_phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:
-    """「2023年7月より実施予定」 for a continuing measure, 「2023年度上期策定予定」 for a one-off."""
+    """「2023年7月より実施予定」 for a continuing measure, 「2023年度上期策定予定」
+    for a one-off."""
     verb = VERB_JA[measure.verb]
     target = next((e.planned_for for e in reversed(events) if e.planned_for), None)
     if measure.nature == Nature.ONE_OFF:

@@ -53,6 +53,6 @@ def measure_states_as_of(
 
 def measure_state_as_of(*, measure: Countermeasure, as_of: dt.date) -> MeasureState:
     """One measure's status and phrase as of ``as_of``."""
-    return measure_states_as_of(
-        as_of=as_of, measures=Countermeasure.objects.filter(pk=measure.pk)
-    )[0]
+    return measure_states_as_of(as_of=as_of, measures=Countermeasure.objects.filter(pk=measure.pk))[
+        0
+    ]

@@ -191,9 +191,11 @@ def _check_measure(
     for incident in incidents:
         involved = {o.pk for o in incident.organizations_involved.all()}
         if incident.organization_id != org_id and org_id not in involved:
-            add("incidents", _("Incident %(label)s does not involve this organization.") % {
-                "label": incident.label
-            })
+            add(
+                "incidents",
+                _("Incident %(label)s does not involve this organization.")
+                % {"label": incident.label},
+            )
     if measure.nature != Nature.RECURRING and measure.recurrence_months is not None:
         add("recurrence_months", _("Only a recurring measure has an interval."))
     if measure.planned_start and measure.due and measure.due.end < measure.planned_start.start:
@@ -217,20 +219,25 @@ def _check_date(
     today = today or timezone.localdate()
     if effective_on.start > today:
         raise ValidationError(
-            {"effective_on": _("%(date)s is in the future; record what has happened.")
-             % {"date": effective_on.ja()}},
+            {
+                "effective_on": _("%(date)s is in the future; record what has happened.")
+                % {"date": effective_on.ja()}
+            },
             code="future",
         )
     latest = _latest_event(measure)
     if latest is not None and effective_on.start < latest.effective_on.start:
         raise ValidationError(
-            {"effective_on": _(
-                "%(date)s is before the latest recorded event (%(status)s, %(latest)s)."
-            ) % {
-                "date": effective_on.ja(),
-                "status": latest.get_status_display(),
-                "latest": latest.effective_on.ja(),
-            }},
+            {
+                "effective_on": _(
+                    "%(date)s is before the latest recorded event (%(status)s, %(latest)s)."
+                )
+                % {
+                    "date": effective_on.ja(),
+                    "status": latest.get_status_display(),
+                    "latest": latest.effective_on.ja(),
+                }
+            },
             code="before_previous",
         )
     return latest
@@ -283,10 +290,13 @@ def countermeasure_record_status(
         allowed = allowed if measure.nature == Nature.RECURRING else set()
     if status not in allowed:
         raise ValidationError(
-            {"status": _("A measure that is %(current)s cannot become %(new)s.") % {
-                "current": Status(current).label,
-                "new": Status(status).label,
-            }},
+            {
+                "status": _("A measure that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": Status(current).label,
+                    "new": Status(status).label,
+                }
+            },
             code="invalid_transition",
         )
     if status == Status.IN_OPERATION and measure.nature == Nature.ONE_OFF:
@@ -314,9 +324,11 @@ def countermeasure_record_status(
     )
     event.effective_on = effective_on
     event.planned_for = planned_for
-    return _save_event(event, actor=actor, reason=_("Status recorded: %(status)s") % {
-        "status": Status(status).label
-    })
+    return _save_event(
+        event,
+        actor=actor,
+        reason=_("Status recorded: %(status)s") % {"status": Status(status).label},
+    )
 
 
 @transaction.atomic
@@ -350,9 +362,11 @@ def countermeasure_verify_effectiveness(
     status = Status.VERIFIED if effective else Status.NOT_EFFECTIVE
     event = StatusEvent(measure=measure, status=status, note=note, recorded_by=actor)
     event.effective_on = effective_on
-    return _save_event(event, actor=actor, reason=_("Effectiveness verified: %(status)s") % {
-        "status": Status(status).label
-    })
+    return _save_event(
+        event,
+        actor=actor,
+        reason=_("Effectiveness verified: %(status)s") % {"status": Status(status).label},
+    )
 
 
 @transaction.atomic
@@ -377,9 +391,7 @@ def countermeasure_reopen(
         )
     if not note.strip():
         raise ValidationError({"note": _("Say why the measure is reopened.")}, code="note_required")
-    event = StatusEvent(
-        measure=measure, status=Status.REOPENED, note=note, recorded_by=actor
-    )
+    event = StatusEvent(measure=measure, status=Status.REOPENED, note=note, recorded_by=actor)
     event.effective_on = effective_on
     event.planned_for = planned_for
     return _save_event(event, actor=actor, reason=_("Measure reopened"))

@@ -1,0 +1,148 @@
+"""The 実施状況 phrase as of a date: the seed's tables are the test vectors."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from governance.models import Organization
+from measures import services
+from measures.models import Countermeasure, Status
+from measures.selectors import measure_state_as_of, measure_states_as_of
+from tests.conftest import SEED_DATE, month
+from tests.seedtext import table_rows
+
+
+def _top_level(org):
+    return Countermeasure.objects.filter(organization=org, parent__isnull=True)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize(("table", "org_code"), [("2-2", "chubu-pg"), ("3-2", "chubu-miraiz")])
+def test_every_row_reads_as_in_the_source_document(seed, table, org_code):
+    expected = table_rows(table)
+    org = Organization.objects.get(code=org_code)
+    states = measure_states_as_of(as_of=SEED_DATE, measures=_top_level(org))
+    assert len(states) == len(expected)
+    for state, (text, phrase) in zip(states, expected, strict=True):
+        assert _compact(text).startswith(_compact(state.measure.title)), state.measure.code
+        assert state.phrase == phrase, state.measure.code
+
+
+def test_table_2_2_phrases_come_from_structure_not_stored_wording(pg):
+    """Only table 3-2 may carry stored wording; 2-2 is derived from the events."""
+    measures = Countermeasure.objects.filter(organization=pg)
+    assert not measures.filter(events__phrase_override__gt="").exists()
+
+
+def _measure(org, title_start: str) -> Countermeasure:
+    return Countermeasure.objects.get(organization=org, title__startswith=title_start)
+
+
+def test_planned_continuous_measure_reads_as_running_once_started(pg, officer):
+    measure = _measure(pg, "行為規制遵守推進者に対する教育")
+    assert measure_state_as_of(measure=measure, as_of=SEED_DATE).phrase == ("2023年7月より実施予定")
+    services.countermeasure_record_status(
+        measure=measure, status=Status.IN_OPERATION, effective_on=month(2023, 7), actor=officer
+    )
+    later = measure_state_as_of(measure=measure, as_of=dt.date(2023, 8, 1))
+    assert later.phrase == "2023年7月より実施"
+    assert later.status == Status.IN_OPERATION
+    # The report as of the plan's date still reads as the plan did.
+    assert measure_state_as_of(measure=measure, as_of=SEED_DATE).phrase == ("2023年7月より実施予定")
+
+
+def test_recurring_measure_lists_each_occurrence(pg, officer):
+    measure = _measure(pg, "社長から経営層")
+    services.countermeasure_record_status(
+        measure=measure, status=Status.IMPLEMENTED, effective_on=month(2023, 10), actor=officer
+    )
+    services.countermeasure_record_status(
+        measure=measure, status=Status.IMPLEMENTED, effective_on=month(2024, 1), actor=officer
+    )
+    assert measure_state_as_of(measure=measure, as_of=dt.date(2023, 12, 31)).phrase == (
+        "2023年2月、4月、10月実施"
+    )
+    assert measure_state_as_of(measure=measure, as_of=dt.date(2024, 2, 1)).phrase == (
+        "2023年2月、4月、10月、2024年1月実施"
+    )
+
+
+def test_continuous_measure_first_done_then_running(pg, officer):
+    measure = _measure(pg, "経営層と従業員との直接対話")
+    services.countermeasure_record_status(
+        measure=measure, status=Status.IN_OPERATION, effective_on=month(2023, 6), actor=officer
+    )
+    assert measure_state_as_of(measure=measure, as_of=dt.date(2023, 6, 30)).phrase == (
+        "2023年4月実施、2023年6月より継続実施"
+    )
+
+
+def test_verification_and_reopening_show_in_the_phrase(pg, officer):
+    measure = _measure(pg, "託送業務システムを利用する全従業員")
+    services.countermeasure_verify_effectiveness(
+        measure=measure,
+        effective=True,
+        effective_on=month(2023, 9),
+        note="パスワード変更率100%を確認",
+        actor=officer,
+    )
+    assert measure_state_as_of(measure=measure, as_of=dt.date(2023, 9, 30)).phrase == (
+        "2023年1月実施（2023年9月有効性確認済）"
+    )
+    services.countermeasure_reopen(
+        measure=measure,
+        effective_on=month(2024, 4),
+        note="再監査で共有IDの残存を確認",
+        planned_for=month(2024, 6),
+        actor=officer,
+    )
+    state = measure_state_as_of(measure=measure, as_of=dt.date(2024, 4, 30))
+    assert state.status == Status.REOPENED
+    assert state.phrase == "2024年6月実施予定（2024年4月再開）"
+
+
+def test_replanned_measure_reads_the_new_date_only_from_the_replan_on(pg, officer):
+    measure = _measure(pg, "システムの物理分割")
+    services.countermeasure_record_status(
+        measure=measure,
+        status=Status.PLANNED,
+        effective_on=month(2024, 3),
+        planned_for=month(2028, 10),
+        note="ベンダー工程見直し",
+        actor=officer,
+    )
+    assert measure_state_as_of(measure=measure, as_of=SEED_DATE).phrase == (
+        "2028年1月より運用開始予定"
+    )
+    assert measure_state_as_of(measure=measure, as_of=dt.date(2024, 3, 31)).phrase == (
+        "2028年10月より運用開始予定"
+    )
+
+
+def test_one_off_due_in_a_fiscal_half(miraiz):
+    measure = Countermeasure.objects.get(
+        organization=miraiz, title__startswith="情報管理・行為規制に関する基準"
+    )
+    assert measure.label == "①"
+    assert measure_state_as_of(measure=measure, as_of=SEED_DATE).phrase == "2023年度上期策定予定"
+    assert measure.due.end == dt.date(2023, 9, 30)
+    assert measure.is_overdue(status=Status.PLANNED, as_of=dt.date(2023, 10, 1))
+    assert not measure.is_overdue(status=Status.PLANNED, as_of=dt.date(2023, 9, 30))
+
+
+def test_hold_and_cancel(pg, officer):
+    measure = _measure(pg, "行為規制遵守推進者に対する教育")
+    services.countermeasure_record_status(
+        measure=measure, status=Status.ON_HOLD, effective_on=month(2023, 6), actor=officer
+    )
+    assert measure_state_as_of(measure=measure, as_of=dt.date(2023, 6, 2)).phrase == (
+        "2023年6月より保留"
+    )
+    services.countermeasure_record_status(
+        measure=measure, status=Status.CANCELLED, effective_on=month(2023, 8), actor=officer
+    )
+    assert measure_state_as_of(measure=measure, as_of=dt.date(2023, 9, 1)).phrase == "2023年8月中止"
