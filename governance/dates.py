@@ -157,18 +157,21 @@ def parse_ja(text: str) -> PrecisionDate:
     Raises ``ValueError`` with the text that could not be read.
     """
     value = text.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value):
-        return PrecisionDate.day(*map(int, m.groups()))
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
-        return PrecisionDate.month(*map(int, m.groups()))
-    if m := re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", value):
-        return PrecisionDate.day(*map(int, m.groups()))
-    if m := re.fullmatch(r"(\d{4})年(\d{1,2})月", value):
-        return PrecisionDate.month(*map(int, m.groups()))
-    if m := re.fullmatch(r"(\d{4})年度(上期|下期)", value):
-        return PrecisionDate.fiscal_half(int(m.group(1)), 1 if m.group(2) == "上期" else 2)
-    if m := re.fullmatch(r"(\d{4})年度", value):
-        return PrecisionDate.fiscal_year(int(m.group(1)))
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value):
+            return PrecisionDate.day(*map(int, m.groups()))
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
+            return PrecisionDate.month(*map(int, m.groups()))
+        if m := re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", value):
+            return PrecisionDate.day(*map(int, m.groups()))
+        if m := re.fullmatch(r"(\d{4})年(\d{1,2})月", value):
+            return PrecisionDate.month(*map(int, m.groups()))
+        if m := re.fullmatch(r"(\d{4})年度(上期|下期)", value):
+            return PrecisionDate.fiscal_half(int(m.group(1)), 1 if m.group(2) == "上期" else 2)
+        if m := re.fullmatch(r"(\d{4})年度", value):
+            return PrecisionDate.fiscal_year(int(m.group(1)))
+    except ValueError:  # a day or month that does not exist
+        pass
     raise ValueError(f"not a date: {text!r}")
 
 

@@ -79,6 +79,20 @@ VERB_JA: dict[str, str] = {
 }
 
 
+# 「…中」: what a measure under way is doing (2023年5月より策定中).
+VERB_PROGRESSIVE_JA: dict[str, str] = {
+    Verb.IMPLEMENT: "実施中",
+    Verb.COMPLETE: "対応中",
+    Verb.START_OPERATION: "運用開始準備中",
+    Verb.START: "開始準備中",
+    Verb.FORMULATE: "策定中",
+    Verb.REVISE: "改訂作業中",
+    Verb.ESTABLISH: "新設準備中",
+    Verb.ISSUE: "発信準備中",
+    Verb.REFLECT: "反映作業中",
+}
+
+
 class Status(models.TextChoices):
     PLANNED = "planned", _("planned")
     IN_PROGRESS = "in_progress", _("in progress")

@@ -19,7 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from governance.dates import PrecisionDate, join_ja
-from measures.models import VERB_JA, Countermeasure, Nature, Status, StatusEvent
+from measures.models import (
+    VERB_JA,
+    VERB_PROGRESSIVE_JA,
+    Countermeasure,
+    Nature,
+    Status,
+    StatusEvent,
+)
 
 VERIFICATION = {Status.VERIFIED, Status.NOT_EFFECTIVE}
 
@@ -109,7 +116,8 @@ def _phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:
     if last.status == Status.CANCELLED:
         return f"{when.ja()}中止"
     if last.status == Status.IN_PROGRESS:
-        return f"{_run_start(events, Status.IN_PROGRESS).ja()}より{verb}中"
+        start = _run_start(events, Status.IN_PROGRESS)
+        return f"{start.ja()}より{VERB_PROGRESSIVE_JA[measure.verb]}"
     if last.status == Status.IMPLEMENTED:
         if measure.nature == Nature.RECURRING:
             occurrences = [e.effective_on for e in _current_run(events, Status.IMPLEMENTED)]

@@ -25,10 +25,17 @@ def japanese():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the 2023-05-12 Chubu plan once, through the services; every test sees it and
+    rolls back what it changes."""
+    with django_db_blocker.unblock():
+        SeedLoader(chubu_2023_05_12).load()
+
+
 @pytest.fixture
 def seed(db):
-    """The 2023-05-12 Chubu plan, loaded through the services."""
-    return SeedLoader(chubu_2023_05_12).load()
+    """The seed dataset (loaded once per session by ``django_db_setup``)."""
 
 
 @pytest.fixture

@@ -128,6 +128,10 @@ _SURVEY = ("2022-04-01", "2023-01-19")
 _VIEWED = "閲覧契約件数"
 _SURVEYED = "閲覧契約件数（2022年4月1日～2023年1月19日を調査対象とした件数）"
 
+# The incidents happened in the grid company's systems and involved the retailer.
+INCIDENT_OWNER = "chubu-pg"
+INCIDENT_INVOLVED = ["chubu-pg", "chubu-miraiz"]
+
 INCIDENTS = [
     {
         "number": 1,

@@ -137,8 +137,8 @@ class SeedLoader:
                 )
                 self.report.count("systems")
             systems[row["code"]] = system
-        owner = self.orgs["chubu-pg"]
-        involved = [self.orgs["chubu-pg"], self.orgs["chubu-miraiz"]]
+        owner = self.orgs[self.data.INCIDENT_OWNER]
+        involved = [self.orgs[code] for code in self.data.INCIDENT_INVOLVED]
         incidents: dict[int, Incident] = {}
         for row in self.data.INCIDENTS:
             incident = Incident.objects.filter(organization=owner, number=row["number"]).first()

@@ -1,0 +1,65 @@
+"""As of D: every measure's status in a fixed number of queries."""
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from measures import services
+from measures.models import Countermeasure, Status
+from measures.selectors import measure_states_as_of
+from tests.conftest import SEED_DATE, month
+
+
+def _queries_for_all_states() -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        states = measure_states_as_of(as_of=SEED_DATE)
+    return len(ctx.captured_queries), len(states)
+
+
+def _add_measures(org, officer, n: int) -> None:
+    for i in range(n):
+        measure = services.countermeasure_create(
+            organization=org,
+            code=f"EXTRA-{i:03d}",
+            title=f"追加対策{i}",
+            nature="continuous",
+            position=100 + i,
+            root_causes=list(org.root_causes.all()[:2]),
+            actor=officer,
+        )
+        services.countermeasure_record_status(
+            measure=measure, status=Status.IN_OPERATION, effective_on=month(2023, 3), actor=officer
+        )
+
+
+def test_as_of_query_count_does_not_grow_with_the_measures(pg, officer):
+    queries_seed, count_seed = _queries_for_all_states()
+    _add_measures(pg, officer, 40)
+    queries_more, count_more = _queries_for_all_states()
+    assert count_more == count_seed + 40
+    assert queries_more == queries_seed == 3
+
+
+def test_as_of_reads_valid_time_not_entry_time(pg, officer):
+    """An event entered today but effective in 2023-03 counts in a report as of 2023-05-12."""
+    measure = Countermeasure.objects.get(organization=pg, title="システムの物理分割")
+    services.countermeasure_record_status(
+        measure=measure,
+        status=Status.IN_PROGRESS,
+        effective_on=month(2023, 5),
+        actor=officer,
+    )
+    state = next(s for s in measure_states_as_of(as_of=SEED_DATE) if s.measure == measure)
+    assert state.status == Status.IN_PROGRESS
+    assert state.phrase == "2023年5月より運用開始準備中"
+
+
+def test_overdue_is_past_the_due_period_and_not_done(seed):
+    def overdue(as_of):
+        return sorted(s.measure.code for s in measure_states_as_of(as_of=as_of) if s.is_overdue)
+
+    assert overdue(SEED_DATE) == []
+    # 2023年度上期 ends on 2023-09-30; the August exchange of views was only planned.
+    assert overdue(dt.date(2023, 9, 30)) == ["MZ-06-1", "MZ-10"]
+    assert overdue(dt.date(2023, 10, 1)) == ["MZ-02-1", "MZ-05-5", "MZ-06-1", "MZ-06-3", "MZ-10"]
