@@ -17,7 +17,8 @@ def measure_states_as_of(
     """The status and 実施状況 phrase of each measure as of ``as_of`` (valid time).
 
     ``measures`` defaults to every measure that is not archived. Sub-items are read along
-    with their parents so that a parent's phrase can be composed from them. Three queries
+    with their parents so that a parent's phrase can be composed from them. States come in
+    the plan's order: organization, table position, each sub-item after its parent. Three queries
     whatever the number of measures: measures (with organization, perspective and owner
     unit), their root causes, and the events effective by ``as_of``.
     """
@@ -29,9 +30,18 @@ def measure_states_as_of(
             Q(pk__in=wanted) | Q(parent__in=wanted, archived_at__isnull=True)
         )
         .annotate(requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()))
-        .select_related("organization", "perspective", "owner_unit")
+        .select_related("organization", "perspective", "owner_unit", "parent")
         .prefetch_related("root_causes")
-        .order_by("organization__code", "position", "code")
+    )
+    # The plan's order: by table position, each sub-item right after its parent.
+    rows.sort(
+        key=lambda m: (
+            m.organization.code,
+            m.parent.position if m.parent else m.position,
+            m.parent_id is not None,
+            m.position,
+            m.code,
+        )
     )
     events: dict[int, list[StatusEvent]] = defaultdict(list)
     for event in StatusEvent.objects.filter(

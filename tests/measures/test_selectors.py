@@ -63,3 +63,10 @@ def test_overdue_is_past_the_due_period_and_not_done(seed):
     # 2023年度上期 ends on 2023-09-30; the August exchange of views was only planned.
     assert overdue(dt.date(2023, 9, 30)) == ["MZ-06-1", "MZ-10"]
     assert overdue(dt.date(2023, 10, 1)) == ["MZ-02-1", "MZ-05-5", "MZ-06-1", "MZ-06-3", "MZ-10"]
+
+
+def test_states_come_in_the_plans_order(seed):
+    codes = [s.measure.code for s in measure_states_as_of(as_of=SEED_DATE)]
+    miraiz = [c for c in codes if c.startswith("MZ-")]
+    assert miraiz[:6] == ["MZ-01", "MZ-02", "MZ-02-1", "MZ-02-2", "MZ-03", "MZ-03-1"]
+    assert [c for c in codes if c.startswith("PG-")] == [f"PG-{i:02d}" for i in range(1, 24)]
