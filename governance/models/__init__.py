@@ -1,0 +1,36 @@
+"""Governance: organizations, the responsibility hierarchy, committees, regulatory actions,
+access groups and the audit log."""
+
+from governance.models.committees import (
+    Committee,
+    CommitteeMembership,
+    Meeting,
+    Recommendation,
+    RegulatoryAction,
+    RequiredItem,
+)
+from governance.models.organization import (
+    ROLE_LINES,
+    Line,
+    Organization,
+    OrgUnit,
+    Role,
+    RoleAssignment,
+    ValidityQuerySet,
+)
+
+__all__ = [
+    "ROLE_LINES",
+    "Committee",
+    "CommitteeMembership",
+    "Line",
+    "Meeting",
+    "OrgUnit",
+    "Organization",
+    "Recommendation",
+    "RegulatoryAction",
+    "RequiredItem",
+    "Role",
+    "RoleAssignment",
+    "ValidityQuerySet",
+]

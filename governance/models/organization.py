@@ -1,0 +1,192 @@
+"""Organizations, the org-unit tree with its lines, and role assignments with validity dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from governance.archiving import ArchivableModel, NoDeleteQuerySet
+
+
+class Organization(ArchivableModel):
+    class Kind(models.TextChoices):
+        HOLDING = "holding", _("holding company")
+        TRANSMISSION = "transmission", _("transmission and distribution company")
+        RETAIL = "retail", _("retail company")
+        OTHER = "other", _("other")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Line(models.TextChoices):
+    FIRST = "first", _("first line")
+    SECOND = "second", _("second line")
+    THIRD = "third", _("third line")
+    GOVERNING = "governing", _("governing body")
+    ADVISORY = "advisory", _("advisory body")
+
+
+class OrgUnit(ArchivableModel):
+    """A node of an organization's tree (本社室・部, 支社, 所属, グループ…) with its line."""
+
+    class UnitType(models.TextChoices):
+        COMPANY = "company", _("company (top)")
+        EXECUTIVE = "executive", _("executive office")
+        HEAD_OFFICE_DEPARTMENT = "department", _("head-office department")
+        BRANCH = "branch", _("branch")
+        OFFICE = "office", _("office")
+        GROUP = "group", _("group")
+        BOARD = "board", _("board or committee")
+        OTHER = "other", _("other")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="units", verbose_name=_("organization")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    unit_type = models.CharField(_("unit type"), max_length=20, choices=UnitType.choices)
+    line = models.CharField(_("line"), max_length=20, choices=Line.choices)
+    # Materialised path of ids ("/1/4/9/"), kept by the org-unit services, so that a
+    # subtree is one indexed prefix query.
+    path = models.CharField(_("path"), max_length=500, editable=False, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        ordering = ["organization__code", "path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "code"], name="orgunit_code_unique_per_organization"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="orgunit_not_its_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.name}"
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2 if self.path else 0
+
+    def clean(self) -> None:
+        if (
+            self.parent_id
+            and self.organization_id
+            and self.parent.organization_id != (self.organization_id)
+        ):
+            raise ValidationError({"parent": _("The parent unit belongs to another organization.")})
+
+
+class Role(models.TextChoices):
+    CHIEF_OFFICER = "chief_officer", _("chief compliance officer")
+    EXECUTIVE = "executive", _("executive in charge of conduct regulation")
+    MANAGER = "manager", _("compliance manager")
+    PROMOTER = "promoter", _("compliance promoter")
+    SECOND_LINE = "second_line", _("second-line officer")
+    INTERNAL_AUDITOR = "internal_auditor", _("internal auditor")
+    VIEWER = "viewer", _("viewer")
+
+
+# Which lines a role may be held in; a second-line officer sits in a second-line unit, etc.
+ROLE_LINES: dict[str, set[str]] = {
+    Role.CHIEF_OFFICER: {Line.FIRST},
+    Role.EXECUTIVE: {Line.FIRST},
+    Role.MANAGER: {Line.FIRST},
+    Role.PROMOTER: {Line.FIRST},
+    Role.SECOND_LINE: {Line.SECOND},
+    Role.INTERNAL_AUDITOR: {Line.THIRD},
+    Role.VIEWER: set(Line.values),
+}
+
+
+class ValidityQuerySet(NoDeleteQuerySet):
+    def active_on(self, day: dt.date):
+        """Assignments held on ``day`` (valid_to is the last day held, inclusive)."""
+        return self.filter(archived_at__isnull=True, valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+
+class RoleAssignment(ArchivableModel):
+    """A person holds a role in an org unit from ``valid_from`` to ``valid_to`` (inclusive)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("unit")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Last day the role is held; empty: open.")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["org_unit__path", "role", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="roleassignment_valid_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["org_unit", "role", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.org_unit}"
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return (
+            self.archived_at is None
+            and self.valid_from <= day
+            and (self.valid_to is None or self.valid_to >= day)
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The end date precedes the start date.")
+        if self.org_unit_id and self.role and self.org_unit.line not in ROLE_LINES[self.role]:
+            errors["org_unit"] = _("This role cannot be held in a unit of the %(line)s.") % {
+                "line": self.org_unit.get_line_display()
+            }
+        if errors:
+            raise ValidationError(errors)
