@@ -81,3 +81,59 @@ class SameOrganization(migrations.operations.base.Operation):
         else:
             for event in ("insert", "update"):
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name}_{event};")
+
+
+class AppendOnly(migrations.operations.base.Operation):
+    """Install triggers that refuse UPDATE and DELETE on ``table`` (an append-only log)."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, *, table: str) -> None:
+        self.table = table
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}_append_only"
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def describe(self):
+        return f"Make {self.table} append-only"
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"table": self.table})
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        message = f"{self.table} is append-only"
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"""
+                CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger AS $$
+                BEGIN
+                    RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation';
+                END;
+                $$ LANGUAGE plpgsql;
+                """
+            )
+            schema_editor.execute(
+                f"CREATE TRIGGER {self.name} BEFORE UPDATE OR DELETE ON {self.table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {self.name}();"
+            )
+        elif schema_editor.connection.vendor == "sqlite":
+            for event in ("UPDATE", "DELETE"):
+                schema_editor.execute(
+                    f"CREATE TRIGGER {self.name}_{event.lower()} BEFORE {event} ON {self.table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+                )
+        else:  # pragma: no cover
+            raise NotImplementedError(schema_editor.connection.vendor)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name} ON {self.table};")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.name}();")
+        else:
+            for event in ("update", "delete"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name}_{event};")

@@ -11,10 +11,14 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance import permissions
+from governance.audit import audit_record
 from governance.history import save_tracked
 from governance.models import (
+    AuditEvent,
     Committee,
     CommitteeMembership,
     Meeting,
@@ -35,6 +39,7 @@ def organization_create(
 ) -> Organization:
     org = Organization(code=code, name=name, kind=kind, short_name=short_name)
     save_tracked(org, actor=actor, reason=reason)
+    permissions.access_sync_objects(Organization, [org.pk], actor=actor)
     return org
 
 
@@ -93,6 +98,7 @@ def role_assign(
     )
     role_assignment_check_overlap(assignment)
     save_tracked(assignment, actor=actor, reason=reason or _("Role assigned"))
+    _after_role_change(assignment, action=AuditEvent.Action.ROLE_ASSIGNED, actor=actor)
     return assignment
 
 
@@ -114,6 +120,7 @@ def role_update(
         assignment.note = note
     role_assignment_check_overlap(assignment)
     save_tracked(assignment, actor=actor, reason=reason or _("Role period changed"))
+    _after_role_change(assignment, action=AuditEvent.Action.ROLE_CHANGED, actor=actor)
     return assignment
 
 
@@ -132,7 +139,29 @@ def role_end(
         raise ValidationError(_("The end date precedes the start date."), code="end_before_start")
     assignment.valid_to = last_day
     save_tracked(assignment, actor=actor, reason=reason or _("Role ended"))
+    _after_role_change(assignment, action=AuditEvent.Action.ROLE_ENDED, actor=actor)
     return assignment
+
+
+def _after_role_change(assignment: RoleAssignment, *, action: str, actor) -> None:
+    """Log the change and bring the person's access groups in line with today's roles.
+
+    Later start and end dates take effect through the daily access sync."""
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=assignment,
+        organization_id=assignment.org_unit.organization_id,
+        details={
+            "user": assignment.user.get_username(),
+            "role": assignment.role,
+            "unit": assignment.org_unit.code,
+            "valid_from": assignment.valid_from.isoformat(),
+            "valid_to": assignment.valid_to.isoformat() if assignment.valid_to else None,
+        },
+    )
+    permissions.access_group_for_role(org_unit=assignment.org_unit, role=assignment.role)
+    permissions.access_sync_user(assignment.user, today=timezone.localdate(), actor=actor)
 
 
 def role_assignment_check_overlap(assignment: RoleAssignment) -> None:
@@ -181,6 +210,7 @@ def committee_create(
     )
     save_tracked(committee, actor=actor, reason=reason)
     committee.scope.set(scope)
+    permissions.access_sync_objects(Committee, [committee.pk], actor=actor)
     return committee
 
 
@@ -209,6 +239,8 @@ def committee_member_add(
         valid_to=valid_to,
     )
     save_tracked(membership, actor=actor, reason=reason or _("Committee member added"))
+    if user is not None:
+        permissions.access_sync_user(user, today=timezone.localdate(), actor=actor)
     return membership
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from governance.dates import PrecisionDate
+from governance import permissions
 from governance.history import save_tracked
 from governance.models import Organization
 from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
@@ -31,6 +32,7 @@ def affected_system_create(
         description=description,
     )
     save_tracked(system, actor=actor, reason=reason)
+    permissions.access_sync_objects(AffectedSystem, [system.pk], actor=actor)
     return system
 
 
@@ -58,6 +60,7 @@ def incident_create(
     save_tracked(incident, actor=actor, reason=reason)
     incident.organizations_involved.set({organization, *organizations_involved})
     incident.systems.set(systems)
+    permissions.access_sync_objects(Incident, [incident.pk], actor=actor)
     return incident
 
 
@@ -117,4 +120,5 @@ def root_cause_create(
     )
     save_tracked(root_cause, actor=actor, reason=reason)
     root_cause.incidents.set(incidents)
+    permissions.access_sync_objects(RootCause, [root_cause.pk], actor=actor)
     return root_cause

@@ -175,6 +175,11 @@ class Countermeasure(ArchivableModel):
         verbose_name = _("countermeasure")
         verbose_name_plural = _("countermeasures")
         ordering = ["organization__code", "code"]
+        permissions = [
+            ("record_status", _("Can record the status of the countermeasure")),
+            ("verify_effectiveness", _("Can verify the effectiveness of the countermeasure")),
+            ("reopen_countermeasure", _("Can reopen the countermeasure")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "code"],

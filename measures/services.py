@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.dates import PrecisionDate
+from governance import permissions
 from governance.history import save_tracked
 from governance.models import Organization, OrgUnit, Recommendation, RequiredItem
 from incidents.models import Incident, RootCause
@@ -135,6 +136,7 @@ def countermeasure_create(
     save_tracked(measure, actor=actor, reason=reason or _("Countermeasure created"))
     measure.root_causes.set(root_causes)
     measure.incidents.set(incidents)
+    permissions.access_sync_objects(Countermeasure, [measure.pk], actor=actor)
     return measure
 
 
@@ -165,6 +167,8 @@ def countermeasure_update(
         measure.root_causes.set(root_causes)
     if incidents is not None:
         measure.incidents.set(incidents)
+    if "owner_unit" in fields:
+        permissions.access_sync_objects(Countermeasure, [measure.pk], actor=actor)
     return measure
 
 

@@ -60,3 +60,17 @@ def superuser(db):
     return get_user_model().objects.create_superuser(
         username="root", password="a-long-test-password", email="root@example.invalid"
     )
+
+
+def login_verified(client, user) -> None:
+    """Sign ``user`` in with a confirmed second factor (as after the TOTP step)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -1,6 +1,8 @@
 """Governance: organizations, the responsibility hierarchy, committees, regulatory actions,
 access groups and the audit log."""
 
+from governance.models.access import AccessGroup, RecordShare, UserSession
+from governance.models.audit import AuditEvent
 from governance.models.committees import (
     Committee,
     CommitteeMembership,
@@ -20,6 +22,10 @@ from governance.models.organization import (
 )
 
 __all__ = [
+    "AccessGroup",
+    "AuditEvent",
+    "RecordShare",
+    "UserSession",
     "ROLE_LINES",
     "Committee",
     "CommitteeMembership",

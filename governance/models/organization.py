@@ -32,6 +32,7 @@ class Organization(ArchivableModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["code"]
+        permissions = [("view_audit_log", _("Can view the audit log of the organization"))]
 
     def __str__(self) -> str:
         return self.short_name or self.name

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from governance import services
 from governance.models import OrgUnit, RoleAssignment
+from tests.conftest import login_verified
 
 
 @pytest.fixture
 def admin_client(client, superuser, seed):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 

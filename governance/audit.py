@@ -1,0 +1,108 @@
+"""Recording the audit log: one function, called by services, views and auth signals."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+
+from django.db import models
+from django.http import HttpRequest
+
+from governance.models import AuditEvent
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The address the request came from (REMOTE_ADDR; a TLS proxy must set it right)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: str,
+    request: HttpRequest | None = None,
+    actor=None,
+    obj: models.Model | None = None,
+    organization_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    details: dict | None = None,
+) -> AuditEvent:
+    """Append one event: who (``actor`` or the request's user), what, when, from where."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+        if organization_id is None:
+            organization_id = _organization_of(obj)
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor.get_username() if actor is not None else "",
+        organization_id=organization_id,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        ip=client_address(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        details=details or {},
+    )
+
+
+def _organization_of(obj: models.Model) -> int | None:
+    for path in ("organization_id", "measure.organization_id", "committee.organization_id"):
+        value = obj
+        for part in path.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                break
+        if value is not None:
+            return value
+    if obj._meta.label == "governance.Organization":
+        return obj.pk
+    return None
+
+
+CSV_COLUMNS = [
+    ("at", "when"),
+    ("action", "action"),
+    ("actor_name", "who"),
+    ("organization", "organization"),
+    ("object_type", "record type"),
+    ("object_id", "record id"),
+    ("object_repr", "record"),
+    ("ip", "address"),
+    ("user_agent", "browser"),
+    ("details", "details"),
+]
+
+
+def audit_write_csv(events: Iterable[AuditEvent], stream) -> None:
+    """Write events as CSV (UTF-8 with BOM so that spreadsheet programs read Japanese)."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream)
+    writer.writerow([AuditEvent._meta.get_field(name).verbose_name for name, _ in CSV_COLUMNS])
+    for event in events:
+        writer.writerow(
+            [
+                event.at.isoformat(),
+                event.get_action_display(),
+                event.actor_name,
+                str(event.organization) if event.organization_id else "",
+                event.object_type,
+                event.object_id,
+                _csv_safe(event.object_repr),
+                event.ip or "",
+                _csv_safe(event.user_agent),
+                _csv_safe(str(event.details) if event.details else ""),
+            ]
+        )
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

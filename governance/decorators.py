@@ -1,0 +1,109 @@
+"""The one way a view says who may use it.
+
+Every view of the project is wrapped by exactly one of these; the permission-matrix test
+fails for a URL whose view is not. Objects are fetched through ``permissions.visible_to``:
+outside the user's scope → 404, visible but without the needed permission → 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+
+from governance.audit import audit_record
+from governance.permissions import perm_name, get_for_user_or_404, visible_to
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    kind: str  # "public", "login", "scope" or "object"
+    model: type[Model] | None = None
+    perm: str | None = None
+    audit: str | None = None
+
+
+def _attach(view, rule: AccessRule):
+    view.access_rule = rule
+    return view
+
+
+def public_view(view):
+    """No sign-in needed (the sign-in pages themselves)."""
+    return _attach(view, AccessRule("public"))
+
+
+def login_view(view):
+    """Any signed-in person; what the view shows is filtered by the selectors."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return _attach(wrapped, AccessRule("login"))
+
+
+def scope_view(*, model: type[Model], perm: str, audit: str | None = None):
+    """A signed-in person holding ``perm`` on at least one ``model`` object (e.g. the audit
+    log of an organization); the view gets those objects as ``scope``. Otherwise 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            scope = visible_to(request.user, model._default_manager.all(), perm)
+            if not scope.exists():
+                raise PermissionDenied
+            response = view(request, *args, scope=scope, **kwargs)
+            if audit and response.status_code == 200:
+                audit_record(action=audit, request=request, object_type=model._meta.label)
+            return response
+
+        return _attach(wrapped, AccessRule("scope", model, perm, audit))
+
+    return decorator
+
+
+def object_view(
+    *,
+    model: type[Model],
+    perm: str | None = None,
+    queryset: Callable[[object], QuerySet] | None = None,
+    guard: Callable[[Model], Model] | None = None,
+    url_kwarg: str = "pk",
+    audit: str | None = None,
+):
+    """The view works on one object the person may see (else 404). ``perm`` is what the
+    view needs on it (else 403); ``guard`` maps the object to the one permissions are held
+    on (evidence → its measure). ``audit`` names the action logged on success."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            pk = kwargs.pop(url_kwarg)
+            base = queryset(request.user) if queryset else model._default_manager.all()
+            if guard is None:
+                obj = get_for_user_or_404(request.user, base, pk=pk, perm=perm)
+            else:
+                obj = get_for_user_or_404(request.user, base, pk=pk)
+                if perm and not request.user.has_perm(
+                    perm_name(type(guard(obj)), perm), guard(obj)
+                ):
+                    raise PermissionDenied
+            response = view(request, obj, *args, **kwargs)
+            if audit and 200 <= response.status_code < 300:
+                audit_record(action=audit, request=request, obj=obj)
+            return response
+
+        return _attach(wrapped, AccessRule("object", model, perm, audit))
+
+    return decorator

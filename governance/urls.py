@@ -1,0 +1,15 @@
+from django.urls import path
+
+from governance import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.login, name="login"),
+    path("accounts/logout/", views.logout, name="logout"),
+    path("accounts/logout-everywhere/", views.logout_everywhere, name="logout-everywhere"),
+    path("accounts/", views.account, name="account"),
+    path("accounts/two-factor/setup/", views.otp_setup, name="otp-setup"),
+    path("accounts/two-factor/", views.otp_verify, name="otp-verify"),
+    path("audit/", views.audit_list, name="audit-list"),
+    path("audit/export.csv", views.audit_export, name="audit-export"),
+]

@@ -1,0 +1,182 @@
+"""Sign-in, the second factor, the person's own account page, and the audit log."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from governance import accounts
+from governance.audit import audit_record, audit_write_csv
+from governance.decorators import login_view, public_view, scope_view
+from governance.forms import AuditFilterForm, OTPTokenForm
+from governance.models import AuditEvent, Organization, RoleAssignment, UserSession
+
+
+def _next_url(request, default: str = "account") -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+login = public_view(
+    auth_views.LoginView.as_view(
+        template_name="accounts/login.html", redirect_authenticated_user=True
+    )
+)
+
+
+@login_view
+@require_POST
+def logout(request):
+    auth_logout(request)
+    messages.success(request, _("You are signed out."))
+    return redirect("login")
+
+
+@login_view
+@require_POST
+def logout_everywhere(request):
+    ended = accounts.logout_everywhere(user=request.user, request=request)
+    auth_logout(request)
+    messages.success(request, _("%(n)d sessions were ended.") % {"n": ended})
+    return redirect("login")
+
+
+@login_view
+def account(request):
+    today = timezone.localdate()
+    roles = (
+        RoleAssignment.objects.filter(user=request.user, archived_at__isnull=True)
+        .select_related("org_unit__organization")
+        .order_by("-valid_from")
+    )
+    sessions = UserSession.objects.filter(user=request.user, ended_at__isnull=True).order_by(
+        "-last_seen_at"
+    )
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "roles": [(r, r.is_active_on(today)) for r in roles],
+            "sessions": sessions,
+            "current_key": request.session.session_key,
+            "has_device": request.user.totpdevice_set.filter(confirmed=True).exists(),
+        },
+    )
+
+
+@login_view
+def otp_setup(request):
+    """Register a TOTP authenticator: show its key, confirm it with one code."""
+    if request.user.totpdevice_set.filter(confirmed=True).exists() and not (
+        request.user.is_verified()
+    ):
+        return redirect("otp-verify")
+    device = request.user.totpdevice_set.filter(confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_record(action=AuditEvent.Action.OTP_DEVICE_ADDED, request=request)
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect(_next_url(request))
+        audit_record(action=AuditEvent.Action.OTP_FAILED, request=request)
+        form.add_error("token", _("That code is not valid. Check the time on your device."))
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr_data_uri": qr.svg_data_uri(scale=4),
+            "secret": _base32(device.bin_key),
+            "next": _next_url(request, ""),
+        },
+    )
+
+
+@login_view
+def otp_verify(request):
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in request.user.totpdevice_set.filter(confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect(_next_url(request))
+        audit_record(action=AuditEvent.Action.OTP_FAILED, request=request)
+        form.add_error("token", _("That code is not valid. Check the time on your device."))
+    return render(
+        request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request, "")}
+    )
+
+
+def _base32(key: bytes) -> str:
+    return base64.b32encode(key).decode().rstrip("=")
+
+
+# -- audit log --------------------------------------------------------------------------------
+def _audit_events(request, scope):
+    events = AuditEvent.objects.select_related("organization")
+    if not request.user.is_superuser:
+        events = events.filter(organization__in=scope)
+    return events
+
+
+@scope_view(model=Organization, perm="governance.view_audit_log")
+def audit_list(request, scope):
+    form = AuditFilterForm(request.GET or None, scope=scope)
+    events = _audit_events(request, scope)
+    if form.is_bound and form.is_valid():
+        events = form.filter(events)
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@scope_view(model=Organization, perm="governance.view_audit_log", audit=AuditEvent.Action.EXPORTED)
+def audit_export(request, scope):
+    form = AuditFilterForm(request.GET or None, scope=scope)
+    if form.is_bound and not form.is_valid():
+        return render(request, "audit/list.html", {"form": form, "page": None}, status=400)
+    events = _audit_events(request, scope)
+    if form.is_bound:
+        events = form.filter(events)
+    stream = io.StringIO()
+    audit_write_csv(events.iterator(), stream)
+    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    return response
+
+
+@login_view
+def home(request):
+    return redirect("account")
