@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 
 from governance.audit import audit_record
-from governance.permissions import perm_name, get_for_user_or_404, visible_to
+from governance.permissions import get_for_user_or_404, perm_name, visible_to
 
 
 @dataclass(frozen=True)

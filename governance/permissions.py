@@ -80,7 +80,7 @@ def spec_for(model: type[models.Model]) -> Guarded:
 
 def organization_wide(*codenames: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Every role of the organization gets ``codenames`` on all its objects."""
-    return {role: (ORGANIZATION, codenames) for role in Role.values}
+    return dict.fromkeys(Role.values, (ORGANIZATION, codenames))
 
 
 # -- groups ---------------------------------------------------------------------------------

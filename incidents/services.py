@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from governance.dates import PrecisionDate
 from governance import permissions
+from governance.dates import PrecisionDate
 from governance.history import save_tracked
 from governance.models import Organization
 from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause

@@ -16,7 +16,7 @@ class MeasuresConfig(AppConfig):
                 model=Countermeasure,
                 owner_unit_field="owner_unit",
                 grants={
-                    **{role: (permissions.SUBTREE, work) for role in permissions.FIRST_LINE_ROLES},
+                    **dict.fromkeys(permissions.FIRST_LINE_ROLES, (permissions.SUBTREE, work)),
                     "second_line": (
                         permissions.ORGANIZATION,
                         (*work, "verify_effectiveness", "reopen_countermeasure"),

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.dates import PrecisionDate
 from governance import permissions
+from governance.dates import PrecisionDate
 from governance.history import save_tracked
 from governance.models import Organization, OrgUnit, Recommendation, RequiredItem
 from incidents.models import Incident, RootCause

@@ -22,11 +22,9 @@ from governance.models.organization import (
 )
 
 __all__ = [
+    "ROLE_LINES",
     "AccessGroup",
     "AuditEvent",
-    "RecordShare",
-    "UserSession",
-    "ROLE_LINES",
     "Committee",
     "CommitteeMembership",
     "Line",
@@ -34,9 +32,11 @@ __all__ = [
     "OrgUnit",
     "Organization",
     "Recommendation",
+    "RecordShare",
     "RegulatoryAction",
     "RequiredItem",
     "Role",
     "RoleAssignment",
+    "UserSession",
     "ValidityQuerySet",
 ]
