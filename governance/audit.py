@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from governance.models import AuditEvent
 
@@ -67,17 +68,17 @@ def _organization_of(obj: models.Model) -> int | None:
     return None
 
 
-CSV_COLUMNS = [
-    ("at", "when"),
-    ("action", "action"),
-    ("actor_name", "who"),
-    ("organization", "organization"),
-    ("object_type", "record type"),
-    ("object_id", "record id"),
-    ("object_repr", "record"),
-    ("ip", "address"),
-    ("user_agent", "browser"),
-    ("details", "details"),
+CSV_HEADER = [
+    _("when"),
+    _("action"),
+    _("who"),
+    _("organization"),
+    _("record type"),
+    _("record id"),
+    _("record"),
+    _("address"),
+    _("browser"),
+    _("details"),
 ]
 
 
@@ -85,7 +86,7 @@ def audit_write_csv(events: Iterable[AuditEvent], stream) -> None:
     """Write events as CSV (UTF-8 with BOM so that spreadsheet programs read Japanese)."""
     stream.write("\ufeff")
     writer = csv.writer(stream)
-    writer.writerow([AuditEvent._meta.get_field(name).verbose_name for name, _ in CSV_COLUMNS])
+    writer.writerow([str(label) for label in CSV_HEADER])
     for event in events:
         writer.writerow(
             [

@@ -14,6 +14,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.http import Http404
 
 from governance.audit import audit_record
 from governance.permissions import get_for_user_or_404, perm_name, visible_to
@@ -81,8 +82,10 @@ def object_view(
     audit: str | None = None,
 ):
     """The view works on one object the person may see (else 404). ``perm`` is what the
-    view needs on it (else 403); ``guard`` maps the object to the one permissions are held
-    on (evidence → its measure). ``audit`` names the action logged on success."""
+    view needs on it (else 403). For objects without permissions of their own,
+    ``queryset(user)`` gives the visible ones and ``guard`` maps an object to the one
+    permissions are held on (evidence → its measure). ``audit`` names the action logged
+    on success."""
 
     def decorator(view):
         @wraps(view)
@@ -90,14 +93,17 @@ def object_view(
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             pk = kwargs.pop(url_kwarg)
-            base = queryset(request.user) if queryset else model._default_manager.all()
-            if guard is None:
-                obj = get_for_user_or_404(request.user, base, pk=pk, perm=perm)
+            if queryset is None:
+                obj = get_for_user_or_404(
+                    request.user, model._default_manager.all(), pk=pk, perm=perm
+                )
             else:
-                obj = get_for_user_or_404(request.user, base, pk=pk)
-                if perm and not request.user.has_perm(
-                    perm_name(type(guard(obj)), perm), guard(obj)
-                ):
+                # The queryset is the visible set (e.g. evidence of visible measures).
+                obj = queryset(request.user).filter(pk=pk).first()
+                if obj is None:
+                    raise Http404
+                target = guard(obj) if guard else obj
+                if perm and not request.user.has_perm(perm_name(type(target), perm), target):
                     raise PermissionDenied
             response = view(request, obj, *args, **kwargs)
             if audit and 200 <= response.status_code < 300:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from governance.models import (
     Organization,
     OrgUnit,
     Recommendation,
+    RecordShare,
     RegulatoryAction,
     RequiredItem,
     RoleAssignment,
@@ -331,3 +333,63 @@ def regulatory_action_record(
             reason=reason or _("Regulatory action recorded"),
         )
     return action
+
+
+@transaction.atomic
+def record_share(*, obj, shared_with: Organization, reason: str, actor) -> RecordShare:
+    """Share one record with another organization; its roles may then view it. Logged."""
+    owner_id = obj.organization_id
+    if shared_with.pk == owner_id:
+        raise ValidationError(
+            _("A record is already visible within its own organization."), code="own_org"
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the record is shared.")}, code="reason")
+    content_type = ContentType.objects.get_for_model(obj)
+    if RecordShare.objects.filter(
+        content_type=content_type,
+        object_id=obj.pk,
+        shared_with=shared_with,
+        revoked_at__isnull=True,
+    ).exists():
+        raise ValidationError(
+            _("The record is already shared with %(org)s.") % {"org": shared_with},
+            code="already_shared",
+        )
+    share = RecordShare(
+        content_type=content_type,
+        object_id=obj.pk,
+        owner_id=owner_id,
+        shared_with=shared_with,
+        reason=reason,
+        shared_by=actor,
+    )
+    save_tracked(share, actor=actor, reason=reason)
+    permissions.access_sync_objects(type(obj), [obj.pk], actor=actor)
+    audit_record(
+        action=AuditEvent.Action.SHARED,
+        actor=actor,
+        obj=obj,
+        details={"shared_with": shared_with.code, "reason": reason},
+    )
+    return share
+
+
+@transaction.atomic
+def record_unshare(*, share: RecordShare, actor, reason: str = "") -> RecordShare:
+    """Stop sharing; the receiving organization loses sight of the record at once."""
+    share = RecordShare.objects.select_for_update().get(pk=share.pk)
+    if share.revoked_at is not None:
+        return share
+    share.revoked_at = timezone.now()
+    share.revoked_by = actor
+    save_tracked(share, actor=actor, reason=reason or _("Sharing revoked"), validate=False)
+    obj = share.content_type.get_object_for_this_type(pk=share.object_id)
+    permissions.access_sync_objects(type(obj), [obj.pk], actor=actor)
+    audit_record(
+        action=AuditEvent.Action.UNSHARED,
+        actor=actor,
+        obj=obj,
+        details={"shared_with": share.shared_with.code},
+    )
+    return share

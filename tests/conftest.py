@@ -74,3 +74,10 @@ def login_verified(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def read(response) -> bytes:
+    """The body of any response; a download is read to the end, which closes its file."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content

@@ -1,0 +1,122 @@
+"""Sign-in: lockout, the second factor, concurrent use, signing out everywhere."""
+
+import datetime as dt
+
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from governance.models import AuditEvent, UserSession
+
+PASSWORD = "a-long-test-password"
+
+
+def _sign_in(client: Client, username: str, password: str = PASSWORD, ip="10.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_sign_in_is_audited(people):
+    client = Client()
+    assert _sign_in(client, "pg_promoter").status_code == 302
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).latest("at")
+    assert event.actor == people["pg_promoter"]
+    assert event.ip == "10.0.0.1"
+
+
+def test_five_failures_lock_the_account(people):
+    client = Client()
+    for _ in range(4):
+        assert _sign_in(client, "pg_promoter", "wrong-password").status_code == 200
+    fifth = _sign_in(client, "pg_promoter", "wrong-password")
+    assert fifth.status_code == 429
+    assert "ロックしました" in fifth.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED).count() == 5
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT).exists()
+    assert _sign_in(client, "pg_promoter").status_code == 429  # even the right password
+    # From another address too: the account is locked, not only the address.
+    assert _sign_in(Client(), "pg_promoter", ip="10.9.9.9").status_code == 429
+
+
+def test_second_line_must_set_up_and_use_a_second_factor(people):
+    client = Client()
+    response = _sign_in(client, "pg_second")
+    assert response.status_code == 302
+    page = client.get(reverse("account"))
+    assert page.status_code == 302
+    assert page.url.startswith(reverse("otp-setup"))
+    setup = client.get(reverse("otp-setup"))
+    assert setup.status_code == 200
+    device = TOTPDevice.objects.get(user=people["pg_second"], confirmed=False)
+    wrong = client.post(reverse("otp-setup"), {"token": "000000"})
+    assert wrong.status_code == 200
+    assert "コードが正しくありません" in wrong.content.decode()
+    # After a wrong code the device makes the person wait a moment (throttling).
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=5)):
+        code = f"{totp(device.bin_key):06d}"
+        assert client.post(reverse("otp-setup"), {"token": code}).status_code == 302
+    assert client.get(reverse("account")).status_code == 200
+    # The next sign-in asks for the code.
+    other = Client()
+    _sign_in(other, "pg_second", ip="10.0.0.2")
+    assert other.get(reverse("account")).url.startswith(reverse("otp-verify"))
+
+
+def test_first_line_needs_no_second_factor(people):
+    client = Client()
+    _sign_in(client, "pg_promoter")
+    assert client.get(reverse("account")).status_code == 200
+
+
+def test_one_account_from_two_addresses_tells_the_second_line(
+    people, django_capture_on_commit_callbacks
+):
+    people["pg_second"].email = "quality-reform@example.invalid"
+    people["pg_second"].save()
+    first, second = Client(), Client()
+    _sign_in(first, "pg_promoter", ip="10.0.0.1")
+    first.get(reverse("account"), REMOTE_ADDR="10.0.0.1")
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign_in(second, "pg_promoter", ip="192.0.2.50")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CONCURRENT_LOGIN)
+    assert event.details["other_addresses"] == ["10.0.0.1"]
+    assert event.organization.code == "chubu-pg"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["quality-reform@example.invalid"]
+    assert "pg_promoter" in mail.outbox[0].subject
+    assert "192.0.2.50" in mail.outbox[0].body
+
+
+def test_same_address_twice_is_not_an_alert(people):
+    _sign_in(Client(), "pg_promoter", ip="10.0.0.1")
+    _sign_in(Client(), "pg_promoter", ip="10.0.0.1")
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.CONCURRENT_LOGIN).exists()
+
+
+def test_sign_out_everywhere_ends_the_other_sessions(people):
+    laptop, phone = Client(), Client()
+    _sign_in(laptop, "pg_promoter", ip="10.0.0.1")
+    _sign_in(phone, "pg_promoter", ip="10.0.0.1")
+    assert phone.get(reverse("account")).status_code == 200
+    assert laptop.post(reverse("logout-everywhere")).status_code == 302
+    assert phone.get(reverse("account")).status_code == 302
+    assert laptop.get(reverse("account")).status_code == 302
+    assert not UserSession.objects.filter(user=people["pg_promoter"], ended_at=None).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGOUT_EVERYWHERE).exists()
+
+
+def test_weak_passwords_are_refused(db):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ("password", "12345678901234", "short"):
+        try:
+            validate_password(weak)
+        except ValidationError:
+            continue
+        raise AssertionError(f"{weak!r} was accepted")

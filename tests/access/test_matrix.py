@@ -1,0 +1,168 @@
+"""Every URL of the project, for every role, inside and outside the person's scope.
+
+A URL whose name has no entry in MATRIX fails ``test_every_url_has_an_entry``: adding a
+view means saying here who may use it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from incidents.models import Incident, RootCause
+from measures.models import Countermeasure
+from tests.conftest import read
+
+ROLES = [
+    None,  # not signed in
+    "outsider",
+    "pg_chief",
+    "pg_promoter",
+    "pg_second",
+    "pg_auditor",
+    "miraiz_promoter",
+    "miraiz_second",
+    "committee_member",
+    "superuser",
+]
+LOGIN = 302  # redirected to sign in
+
+
+def _all(status):
+    return dict.fromkeys(ROLES[1:], status) | {None: LOGIN}
+
+
+def _pg_measure_owned_by_head_office(ctx):
+    return Countermeasure.objects.get(code="PG-06").pk
+
+
+def _pg_incident(ctx):
+    return Incident.objects.get(number=1).pk
+
+
+def _pg_root_cause(ctx):
+    return RootCause.objects.get(organization__code="chubu-pg", number=2).pk
+
+
+def _evidence(ctx):
+    return ctx["evidence"].pk
+
+
+PG_READERS = {
+    "pg_chief": 200,
+    "pg_promoter": 200,
+    "pg_second": 200,
+    "pg_auditor": 200,
+    "superuser": 200,
+}
+PG_WHOLE_ORG = PG_READERS | {"pg_promoter": 200}
+NOT_PG = {"outsider": 404, "miraiz_promoter": 404, "miraiz_second": 404, "committee_member": 404}
+
+# name: (method, object id factory or None, {role: status})
+MATRIX = {
+    "home": ("get", None, _all(302)),
+    "login": ("get", None, _all(302) | {None: 200}),
+    "logout": ("post", None, _all(302)),
+    "logout-everywhere": ("post", None, _all(302)),
+    "account": ("get", None, _all(200)),
+    "otp-setup": ("get", None, _all(200)),
+    "otp-verify": ("get", None, _all(200)),
+    "audit-list": (
+        "get",
+        None,
+        _all(403) | {"pg_second": 200, "pg_auditor": 200, "miraiz_second": 200, "superuser": 200},
+    ),
+    "audit-export": (
+        "get",
+        None,
+        _all(403) | {"pg_second": 200, "pg_auditor": 200, "miraiz_second": 200, "superuser": 200},
+    ),
+    "api-measure": ("get", _pg_measure_owned_by_head_office, {None: LOGIN, **NOT_PG, **PG_READERS}),
+    # POST with an empty form: 400 means the access check let the request through.
+    "api-measure-status": (
+        "post",
+        _pg_measure_owned_by_head_office,
+        {
+            None: LOGIN,
+            **NOT_PG,
+            "pg_chief": 400,
+            "pg_promoter": 400,
+            "pg_second": 400,
+            "pg_auditor": 403,
+            "superuser": 400,
+        },
+    ),
+    "api-measure-verify": (
+        "post",
+        _pg_measure_owned_by_head_office,
+        {
+            None: LOGIN,
+            **NOT_PG,
+            "pg_chief": 403,
+            "pg_promoter": 403,
+            "pg_second": 400,
+            "pg_auditor": 403,
+            "superuser": 400,
+        },
+    ),
+    "evidence-download": ("get", _evidence, {None: LOGIN, **NOT_PG, **PG_READERS}),
+    "api-incident": ("get", _pg_incident, {None: LOGIN, **NOT_PG, **PG_WHOLE_ORG}),
+    "api-root-cause": ("get", _pg_root_cause, {None: LOGIN, **NOT_PG, **PG_WHOLE_ORG}),
+}
+
+
+def _url_names(patterns, namespace="") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the admin: superusers only, see test_admin_is_for_administrators
+            names |= _url_names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"every URL has a name: {pattern}"
+            names.add(pattern.name)
+    return names
+
+
+def test_every_url_has_an_entry():
+    assert _url_names(get_resolver().url_patterns) == set(MATRIX)
+
+
+def test_every_view_declares_its_access():
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.namespace != "admin":
+            for sub in pattern.url_patterns:
+                assert hasattr(sub.callback, "access_rule"), sub.name
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_matrix(role, client_for, evidence):
+    ctx = {"evidence": evidence}
+    got, wanted = {}, {}
+    for name, (method, factory, expected) in MATRIX.items():
+        if name in ("logout", "logout-everywhere"):
+            continue  # they end the session; test_sign_out_urls checks them
+        url = reverse(name, args=[factory(ctx)] if factory else [])
+        response = getattr(client_for(role), method)(url)
+        read(response)  # a download's file is read to the end and closed
+        got[name], wanted[name] = response.status_code, expected[role]
+    assert got == wanted
+
+
+@pytest.mark.parametrize("name", ["logout", "logout-everywhere"])
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_sign_out_urls(name, role, client_for):
+    response = client_for(role).post(reverse(name))
+    assert response.status_code == MATRIX[name][2][role]
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_admin_is_for_administrators(role, client_for):
+    client = client_for(role)
+    for url in (reverse("admin:index"), reverse("admin:governance_roleassignment_changelist")):
+        response = client.get(url, follow=True)
+        if role == "superuser":
+            assert response.status_code == 200
+        elif role is None:
+            assert response.redirect_chain[-1][0].startswith(reverse("login"))
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 404
