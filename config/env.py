@@ -9,7 +9,8 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def envstr(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; unset and empty both mean the default (as in .env.example)."""
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: bool = False) -> bool:

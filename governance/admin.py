@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from governance import services
 from governance.admin_base import ReadOnlyInline, TrackedAdmin
 from governance.models import (
+    ROLE_LINES,
     Committee,
     CommitteeMembership,
     Meeting,
@@ -57,10 +58,12 @@ class OrgUnitAdmin(TrackedAdmin):
     def indented_name(self, obj: OrgUnit) -> str:
         return f"{'　' * obj.depth}{obj.name}"
 
-    def get_readonly_fields(self, request, obj=None):
-        # Moving a subtree is not supported here: it would need every descendant's path
-        # and permissions recomputed.
-        return ["organization", "parent"] if obj else []
+    fixed_after_creation = ("organization", "parent", "code")  # moving a subtree: not here
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.clean = _unit_form_clean(form.clean)
+        return form
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -76,6 +79,31 @@ class OrgUnitAdmin(TrackedAdmin):
             reason=_("Added in the admin"),
         )
         obj.pk, obj.path = created.pk, created.path
+
+
+def _unit_form_clean(original):
+    """Refuse a change of line while someone holds a role that does not belong there."""
+
+    def clean(form):
+        data = original(form)
+        line = data.get("line")
+        if form.instance.pk and line and line != form.instance.line:
+            clashing = RoleAssignment.objects.filter(
+                org_unit=form.instance, archived_at__isnull=True
+            ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate()))
+            roles = {a.get_role_display() for a in clashing if line not in ROLE_LINES[a.role]}
+            if roles:
+                form.add_error(
+                    "line",
+                    _(
+                        "End these assignments first; their roles do not belong in that line: "
+                        "%(roles)s"
+                    )
+                    % {"roles": "、".join(sorted(roles))},
+                )
+        return data
+
+    return clean
 
 
 class ValidityFilter(admin.SimpleListFilter):
@@ -240,14 +268,10 @@ class CommitteeAdmin(TrackedAdmin):
     def scope_list(self, obj: Committee) -> str:
         return "、".join(str(o) for o in obj.scope.all())
 
-    def save_formset(self, request, form, formset, change):
-        for instance in formset.save(commit=False):
-            TrackedAdmin.save_model(self, request, instance, form, change)
-        formset.save_m2m()
-
 
 @admin.register(CommitteeMembership)
 class CommitteeMembershipAdmin(TrackedAdmin):
+    fixed_after_creation = ("committee",)
     list_display = ["display_name", "committee", "position", "is_external", "user", "valid_from"]
     list_filter = ["committee", "position", "is_external"]
     search_fields = ["display_name", "affiliation", "user__username"]
@@ -256,13 +280,34 @@ class CommitteeMembershipAdmin(TrackedAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(TrackedAdmin):
+    fixed_after_creation = ("committee",)
     list_display = ["committee", "number", "held_on", "title"]
     list_filter = ["committee"]
     search_fields = ["title", "summary"]
 
 
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["committee", "meeting", "number", "text", "received_on"]
+
+    def clean(self):
+        data = super().clean()
+        committee, meeting = data.get("committee"), data.get("meeting")
+        if committee and meeting and meeting.committee_id != committee.pk:
+            self.add_error("meeting", _("The meeting belongs to another committee."))
+        received = data.get("received_on")
+        if meeting and meeting.held_on and received and received < meeting.held_on:
+            self.add_error(
+                "received_on", _("The recommendation is dated before the meeting that made it.")
+            )
+        return data
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(TrackedAdmin):
+    form = RecommendationForm
+    fixed_after_creation = ("committee",)
     list_display = ["committee", "number", "received_on", "short_text"]
     list_filter = ["committee"]
     search_fields = ["text"]
@@ -307,11 +352,6 @@ class RegulatoryActionAdmin(TrackedAdmin):
     search_fields = ["reference", "title", "summary"]
     date_hierarchy = "issued_on"
     inlines = [RequiredItemInline]
-
-    def save_formset(self, request, form, formset, change):
-        for instance in formset.save(commit=False):
-            TrackedAdmin.save_model(self, request, instance, form, change)
-        formset.save_m2m()
 
 
 class UserRoleInline(ReadOnlyInline):

@@ -1,6 +1,7 @@
 """The admin base every business model uses: history, object permissions, no deletes."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from guardian.admin import GuardedModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,17 +16,42 @@ class TrackedAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
     """
 
     actions = None  # no bulk delete
+    # Fields that place a record in an organization cannot change once it exists: the
+    # records that point at it would end up across the firewall.
+    fixed_after_creation: tuple[str, ...] = ("organization",)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            names = {f.name for f in self.model._meta.get_fields()}
+            fields += [f for f in self.fixed_after_creation if f in names and f not in fields]
+        return fields
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old version would bypass the services and their checks: the
+        # history is for reading only.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
     def save_model(self, request, obj, form, change):
-        save_tracked(
-            obj,
-            actor=request.user,
-            reason=_("Changed in the admin") if change else _("Added in the admin"),
-            validate=False,  # the admin form has validated it
-        )
+        save_tracked(obj, actor=request.user, reason=admin_reason(obj), validate=False)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            save_tracked(instance, actor=request.user, reason=admin_reason(instance))
+        formset.save_m2m()
+
+
+def admin_reason(obj) -> str:
+    """The history reason of a save in the admin (validated by the admin form already)."""
+    return _("Added in the admin") if obj._state.adding else _("Changed in the admin")
 
 
 class ReadOnlyInline(admin.TabularInline):

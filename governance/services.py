@@ -90,6 +90,7 @@ def role_assign(
     Refuses a period that ends before it starts, a role that does not belong in the unit's
     line, and a second overlapping assignment of the same person to the same role and unit.
     """
+    _lock_person(user)
     assignment = RoleAssignment(
         user=user,
         role=role,
@@ -115,6 +116,7 @@ def role_update(
     reason: str = "",
 ) -> RoleAssignment:
     """Change the period of an assignment (people transfer; dates get corrected)."""
+    _lock_person(assignment.user)
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     assignment.valid_from = valid_from
     assignment.valid_to = valid_to
@@ -164,6 +166,11 @@ def _after_role_change(assignment: RoleAssignment, *, action: str, actor) -> Non
     )
     permissions.access_group_for_role(org_unit=assignment.org_unit, role=assignment.role)
     permissions.access_sync_user(assignment.user, today=timezone.localdate(), actor=actor)
+
+
+def _lock_person(user) -> None:
+    """Serialise changes to one person's roles, so that the overlap check holds."""
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
 
 
 def role_assignment_check_overlap(assignment: RoleAssignment) -> None:

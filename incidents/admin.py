@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.admin_base import TrackedAdmin
@@ -22,19 +24,62 @@ class IncidentMetricInline(admin.TabularInline):
     ]
 
 
+class IncidentForm(forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = [
+            "organization",
+            "number",
+            "title",
+            "summary",
+            "organizations_involved",
+            "systems",
+            "notes",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        org = data.get("organization") or self.instance.organization
+        if org is None:
+            return data
+        if any(system.organization_id != org.pk for system in data.get("systems") or []):
+            self.add_error("systems", _("A system belongs to another organization."))
+        involved = data.get("organizations_involved")
+        if involved is not None and org not in involved:
+            self.add_error(
+                "organizations_involved",
+                _("The organization that owns the incident is always involved in it."),
+            )
+        return data
+
+
+class RootCauseForm(forms.ModelForm):
+    class Meta:
+        model = RootCause
+        fields = ["organization", "number", "title", "short_title", "explanation", "incidents"]
+
+    def clean(self):
+        data = super().clean()
+        org = data.get("organization") or self.instance.organization
+        for incident in data.get("incidents") or []:
+            if org and not incident.organizations_involved.filter(pk=org.pk).exists():
+                self.add_error(
+                    "incidents",
+                    _("Incident %(label)s does not involve this organization.")
+                    % {"label": incident.label},
+                )
+        return data
+
+
 @admin.register(Incident)
 class IncidentAdmin(TrackedAdmin):
+    form = IncidentForm
     list_display = ["label", "title", "organization"]
     list_display_links = ["label", "title"]
     list_filter = ["organization"]
     search_fields = ["title", "summary"]
     filter_horizontal = ["organizations_involved", "systems"]
     inlines = [IncidentMetricInline]
-
-    def save_formset(self, request, form, formset, change):
-        for instance in formset.save(commit=False):
-            TrackedAdmin.save_model(self, request, instance, form, change)
-        formset.save_m2m()
 
 
 @admin.register(AffectedSystem)
@@ -46,6 +91,7 @@ class AffectedSystemAdmin(TrackedAdmin):
 
 @admin.register(RootCause)
 class RootCauseAdmin(TrackedAdmin):
+    form = RootCauseForm
     list_display = ["label", "title", "short_title", "organization", "measure_count"]
     list_display_links = ["label", "title"]
     list_filter = ["organization"]

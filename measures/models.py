@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from governance.archiving import ArchivableModel
+from governance.archiving import ArchivableModel, HardDeleteRefused, NoDeleteQuerySet
 from governance.dates import PrecisionDateAttribute, precision_field
 from governance.models import Organization, OrgUnit, Recommendation, RequiredItem
 from incidents.models import Incident, RootCause, circled
@@ -230,8 +230,8 @@ class Countermeasure(ArchivableModel):
 class StatusEvent(models.Model):
     """Something that happened to a measure, on ``effective_on`` (valid time).
 
-    Events are never edited or deleted; ``recorded_at`` and the history give transaction
-    time. The measure's status as of any date is that of its latest event by then.
+    Events are never edited or deleted (the database refuses both); ``recorded_at`` and the
+    history give transaction time. The measure's status as of any date is that of its latest event by then.
     """
 
     measure = models.ForeignKey(
@@ -274,6 +274,7 @@ class StatusEvent(models.Model):
     effective_on = PrecisionDateAttribute("effective_on_date")
     planned_for = PrecisionDateAttribute("planned_for_date")
 
+    objects = NoDeleteQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -292,8 +293,6 @@ class StatusEvent(models.Model):
         return f"{self.measure.code} {self.get_status_display()} {self.effective_on}"
 
     def delete(self, *args, **kwargs):
-        from governance.archiving import HardDeleteRefused
-
         raise HardDeleteRefused("Status events are never deleted.")
 
 

@@ -120,8 +120,10 @@ def _phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:
         return f"{start.ja()}より{VERB_PROGRESSIVE_JA[measure.verb]}"
     if last.status == Status.IMPLEMENTED:
         if measure.nature == Nature.RECURRING:
-            occurrences = [e.effective_on for e in _current_run(events, Status.IMPLEMENTED)]
-            return f"{join_ja(occurrences)}{verb}"
+            # Verifying a recurring measure does not end its run of occurrences.
+            work = [e for e in events if e.status not in VERIFICATION]
+            occurrences = [e.effective_on for e in _current_run(work, Status.IMPLEMENTED)]
+            return f"{join_ja(dict.fromkeys(occurrences))}{verb}"
         if measure.nature == Nature.CONTINUOUS:
             return f"{when.ja()}{verb}、以後継続予定"
         return f"{when.ja()}{verb}"
@@ -149,11 +151,21 @@ def _run_start(events: list[StatusEvent], status: str) -> PrecisionDate:
 
 def _planned_phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:
     """「2023年7月より実施予定」 for a continuing measure, 「2023年度上期策定予定」
-    for a one-off."""
+    for a one-off.
+
+    The date is the latest plan recorded by then; before any, the measure's schedule. After
+    a reopening only a plan made since counts: the old schedule is history."""
     verb = VERB_JA[measure.verb]
-    target = next((e.planned_for for e in reversed(events) if e.planned_for), None)
+    reopened = [i for i, e in enumerate(events) if e.status == Status.REOPENED]
+    since = events[reopened[-1] :] if reopened else events
+    target = next((e.planned_for for e in reversed(since) if e.planned_for), None)
+    if target is None and not reopened:
+        if measure.nature == Nature.ONE_OFF:
+            target = measure.due or measure.planned_start
+        else:
+            target = measure.planned_start or measure.due
+    if target is None:
+        return f"{verb}予定（時期未定）"
     if measure.nature == Nature.ONE_OFF:
-        target = target or measure.due or measure.planned_start
-        return f"{target.ja()}{verb}予定" if target else f"{verb}予定（時期未定）"
-    target = target or measure.planned_start or measure.due
-    return f"{target.ja()}より{verb}予定" if target else f"{verb}予定（時期未定）"
+        return f"{target.ja()}{verb}予定"
+    return f"{target.ja()}より{verb}予定"

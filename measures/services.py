@@ -40,14 +40,21 @@ _OPEN = {Status.PLANNED, *_WORK, Status.ON_HOLD, Status.CANCELLED}
 RECORDABLE_AFTER: dict[str, set[str]] = {
     Status.PLANNED: _OPEN,
     Status.IN_PROGRESS: _OPEN - {Status.IN_PROGRESS},
-    Status.IMPLEMENTED: {Status.IN_OPERATION, Status.IMPLEMENTED},
+    Status.IMPLEMENTED: {
+        Status.IN_OPERATION,
+        Status.IMPLEMENTED,
+        Status.ON_HOLD,
+        Status.CANCELLED,
+    },
     Status.IN_OPERATION: {Status.IMPLEMENTED, Status.ON_HOLD, Status.CANCELLED},
-    Status.VERIFIED: {Status.IMPLEMENTED},
+    Status.VERIFIED: {Status.IMPLEMENTED, Status.IN_OPERATION, Status.ON_HOLD, Status.CANCELLED},
     Status.NOT_EFFECTIVE: set(),
     Status.REOPENED: _OPEN,
     Status.ON_HOLD: _OPEN - {Status.ON_HOLD},
     Status.CANCELLED: set(),
 }
+# A one-off measure, once implemented, only waits for verification (or reopening).
+_DONE = {Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED}
 VERIFIABLE = {Status.IMPLEMENTED, Status.IN_OPERATION}
 REOPENABLE = {
     Status.IMPLEMENTED,
@@ -157,6 +164,15 @@ def countermeasure_update(
     if not reason:
         raise ValidationError(_("Say why the measure changes."), code="reason_required")
     measure = Countermeasure.objects.select_for_update().get(pk=measure.pk)
+    changed = {name for name, value in fields.items() if getattr(measure, name) != value}
+    if changed & {"nature", "verb"} and measure.events.exists():
+        raise ValidationError(
+            _(
+                "The nature and verb shape the status wording of past reports; they cannot "
+                "change once progress has been recorded."
+            ),
+            code="history_bound",
+        )
     for name, value in fields.items():
         setattr(measure, name, value)
     root_causes = list(root_causes) if root_causes is not None else None
@@ -182,6 +198,8 @@ def _check_measure(
         errors.setdefault(field, []).append(message)
 
     if measure.parent is not None:
+        if measure.pk is None and measure.parent.events.exists():
+            add("parent", _("The parent measure already has a status of its own."))
         if measure.parent.organization_id != org_id:
             add("parent", _("The parent measure belongs to another organization."))
         if measure.parent.parent_id is not None:
@@ -278,7 +296,7 @@ def countermeasure_record_status(
             {"status": _("Effectiveness verification and reopening are second-line acts.")},
             code="second_line_act",
         )
-    if measure.sub_items.exists():
+    if measure.sub_items.filter(archived_at__isnull=True).exists():
         raise ValidationError(
             _("The status of this measure comes from its sub-items; record it on a sub-item."),
             code="has_sub_items",
@@ -286,12 +304,10 @@ def countermeasure_record_status(
     latest = _check_date(measure=measure, effective_on=effective_on, today=today)
     current = latest.status if latest else Status.PLANNED
     allowed = RECORDABLE_AFTER[current]
-    if status == Status.IMPLEMENTED and current in (
-        Status.IMPLEMENTED,
-        Status.IN_OPERATION,
-        Status.VERIFIED,
-    ):
-        allowed = allowed if measure.nature == Nature.RECURRING else set()
+    if measure.nature == Nature.ONE_OFF and current in _DONE:
+        allowed = set()
+    if status == Status.IMPLEMENTED and current in _DONE and measure.nature != Nature.RECURRING:
+        allowed = allowed - {Status.IMPLEMENTED}
     if status not in allowed:
         raise ValidationError(
             {

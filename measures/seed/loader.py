@@ -48,7 +48,7 @@ class SeedLoader:
         self.reason = f"Seed: {dataset.SOURCE_TITLE} ({dataset.SOURCE_DATE})"
         self.report = LoadReport()
         self.orgs: dict[str, Organization] = {}
-        self.units: dict[str, OrgUnit] = {}
+        self.units: dict[tuple[str, str], OrgUnit] = {}  # (organization, unit) codes
 
     @transaction.atomic
     def load(self, *, demo: bool = False) -> LoadReport:
@@ -82,12 +82,12 @@ class SeedLoader:
                     name=name,
                     unit_type=unit_type,
                     line=line,
-                    parent=self.units[parent_code] if parent_code else None,
+                    parent=self.units[org_code, parent_code] if parent_code else None,
                     actor=self.actor,
                     reason=self.reason,
                 )
                 self.report.count("org units")
-            self.units[code] = unit
+            self.units[org_code, code] = unit
 
     def _committees(self) -> None:
         for row in self.data.COMMITTEES:
@@ -247,7 +247,7 @@ class SeedLoader:
             verb=row.get("verb", "implement"),
             perspective=perspective,
             root_causes=root_causes,
-            owner_unit=self.units[owner] if owner else None,
+            owner_unit=self.units[org.code, owner] if owner else None,
             owner_label=row.get("owner_label", ""),
             planned_start=_pd(row["planned_start"]) if "planned_start" in row else None,
             due=_pd(row["due"]) if "due" in row else None,
@@ -275,7 +275,7 @@ class SeedLoader:
         user_model = get_user_model()
         since = dt.date.fromisoformat(self.data.DEMO_ROLES_FROM)
         accounts = [("admin", "管理者", "superuser", None, None), *self.data.DEMO_ACCOUNTS]
-        for username, name, role, unit_code, _org in accounts:
+        for username, name, role, unit_code, org_code in accounts:
             if user_model.objects.filter(username=username).exists():
                 self.report.accounts.append((username, role, ""))
                 continue
@@ -291,7 +291,7 @@ class SeedLoader:
             self.report.count("demo accounts")
             if unit_code is None:
                 continue
-            unit = self.units[unit_code]
+            unit = self.units[org_code, unit_code]
             if not RoleAssignment.objects.filter(user=user, role=role, org_unit=unit).exists():
                 gov.role_assign(
                     user=user,

@@ -37,3 +37,10 @@ def test_a_malformed_boolean_is_named():
     result = _start({"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_empty_variables_mean_the_default(monkeypatch):
+    from config.env import envstr
+
+    monkeypatch.setenv("DJANGO_MEDIA_ROOT", "")
+    assert envstr("DJANGO_MEDIA_ROOT", "/srv/media") == "/srv/media"

@@ -150,3 +150,146 @@ def test_no_delete_anywhere(admin_client, office, officer, superuser):
     url = reverse("admin:governance_roleassignment_delete", args=[assignment.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_history_is_read_only(admin_client, office, officer, superuser):
+    assignment = services.role_assign(
+        user=officer,
+        role="promoter",
+        org_unit=office,
+        valid_from=dt.date(2023, 4, 1),
+        valid_to=dt.date(2023, 9, 30),
+        actor=superuser,
+    )
+    services.role_end(assignment=assignment, last_day=dt.date(2023, 6, 30), actor=superuser)
+    first = assignment.history.earliest()
+    url = reverse(
+        "admin:governance_roleassignment_simple_history",
+        args=[assignment.pk, first.history_id],
+    )
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(
+        url, {"valid_from": "2020-01-01", "valid_to": "", "note": "", "_continue": "1"}
+    )
+    assert response.status_code == 403
+    assignment.refresh_from_db()
+    assert assignment.valid_to == dt.date(2023, 6, 30)
+
+
+def test_organization_of_a_record_cannot_change(admin_client, pg, miraiz):
+    from incidents.models import RootCause
+
+    cause = RootCause.objects.get(organization=pg, number=1)
+    url = reverse("admin:incidents_rootcause_change", args=[cause.pk])
+    data = {
+        "organization": miraiz.pk,
+        "number": 9,
+        "title": cause.title,
+        "short_title": "",
+        "explanation": cause.explanation,
+        "incidents": [i.pk for i in cause.incidents.all()],
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    cause.refresh_from_db()
+    assert cause.organization == pg
+    assert cause.number == 9
+    assert cause.history.first().history_change_reason == "管理画面で変更"
+
+
+def test_incident_with_another_companys_system_is_refused(admin_client, pg, miraiz):
+    from incidents.models import AffectedSystem, Incident
+
+    other = AffectedSystem.objects.create(organization=miraiz, code="crm", name="顧客管理")
+    before = Incident.objects.count()
+    response = admin_client.post(
+        reverse("admin:incidents_incident_add"),
+        {
+            "organization": pg.pk,
+            "number": 6,
+            "title": "試験",
+            "summary": "試験",
+            "organizations_involved": [miraiz.pk],
+            "systems": [other.pk],
+            "notes": "",
+            "metrics-TOTAL_FORMS": "0",
+            "metrics-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "システムが別の組織に属しています。" in body
+    assert "事案を保有する組織は常に関係組織に含まれます。" in body
+    assert Incident.objects.count() == before
+
+
+def test_recommendation_from_another_committees_meeting_is_a_form_error(admin_client):
+    from governance.models import Committee, Recommendation
+
+    joint = Committee.objects.get(code="joint-review")
+    meeting = Committee.objects.get(code="neutrality").meetings.get(number=1)
+    response = admin_client.post(
+        reverse("admin:governance_recommendation_add"),
+        {
+            "committee": joint.pk,
+            "meeting": meeting.pk,
+            "number": 1,
+            "text": "提言",
+            "received_on": "2023-05-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "会議が別の委員会のものです。" in response.content.decode()
+    assert not Recommendation.objects.exists()
+
+
+def test_a_unit_cannot_change_line_under_its_role_holders(admin_client, office, officer, superuser):
+    services.role_assign(
+        user=officer,
+        role="promoter",
+        org_unit=office,
+        valid_from=dt.date(2023, 4, 1),
+        actor=superuser,
+    )
+    response = admin_client.post(
+        reverse("admin:governance_orgunit_change", args=[office.pk]),
+        {
+            "name": office.name,
+            "unit_type": office.unit_type,
+            "line": "second",
+            "role_assignments-TOTAL_FORMS": "0",
+            "role_assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "行為規制遵守推進者" in response.content.decode()
+    office.refresh_from_db()
+    assert office.line == "first"
+
+
+def test_a_meeting_added_inline_is_recorded_as_added(admin_client):
+    from governance.models import Committee
+
+    committee = Committee.objects.get(code="joint-review")
+    url = reverse("admin:governance_committee_change", args=[committee.pk])
+    response = admin_client.post(
+        url,
+        {
+            "code": committee.code,
+            "name": committee.name,
+            "kind": committee.kind,
+            "scope": [o.pk for o in committee.scope.all()],
+            "purpose": committee.purpose,
+            "established_on": "",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "meetings-TOTAL_FORMS": "1",
+            "meetings-INITIAL_FORMS": "0",
+            "meetings-0-number": "1",
+            "meetings-0-held_on": "2023-06-01",
+            "meetings-0-title": "第1回",
+        },
+    )
+    assert response.status_code == 302
+    meeting = committee.meetings.get(number=1)
+    assert meeting.history.get().history_change_reason == "管理画面で追加"

@@ -146,3 +146,36 @@ def test_hold_and_cancel(pg, officer):
         measure=measure, status=Status.CANCELLED, effective_on=month(2023, 8), actor=officer
     )
     assert measure_state_as_of(measure=measure, as_of=dt.date(2023, 9, 1)).phrase == "2023年8月中止"
+
+
+def test_reopened_without_a_new_plan_has_no_date(pg, officer):
+    measure = _measure(pg, "託送業務システムを利用する全従業員")  # one-off, done 2023-01
+    services.countermeasure_verify_effectiveness(
+        measure=measure, effective=False, effective_on=month(2023, 6), note="不十分", actor=officer
+    )
+    services.countermeasure_reopen(
+        measure=measure, effective_on=month(2023, 7), note="再実施", actor=officer
+    )
+    assert measure_state_as_of(measure=measure, as_of=dt.date(2023, 7, 31)).phrase == (
+        "実施予定（時期未定）（2023年7月再開）"
+    )
+
+
+def test_recurring_measure_keeps_counting_after_verification(pg, officer):
+    measure = _measure(pg, "社長から経営層")  # occurrences 2023-02 and 2023-04
+    services.countermeasure_verify_effectiveness(
+        measure=measure,
+        effective=True,
+        effective_on=month(2023, 5),
+        note="浸透度調査",
+        actor=officer,
+    )
+    services.countermeasure_record_status(
+        measure=measure, status=Status.IMPLEMENTED, effective_on=month(2023, 6), actor=officer
+    )
+    services.countermeasure_record_status(
+        measure=measure, status=Status.IMPLEMENTED, effective_on=month(2023, 6), actor=officer
+    )
+    assert measure_state_as_of(measure=measure, as_of=dt.date(2023, 7, 1)).phrase == (
+        "2023年2月、4月、6月実施"
+    )

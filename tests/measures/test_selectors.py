@@ -42,7 +42,7 @@ def test_as_of_query_count_does_not_grow_with_the_measures(pg, officer):
 
 
 def test_as_of_reads_valid_time_not_entry_time(pg, officer):
-    """An event entered today but effective in 2023-03 counts in a report as of 2023-05-12."""
+    """An event entered today but effective in 2023-05 counts in a report as of 2023-05-12."""
     measure = Countermeasure.objects.get(organization=pg, title="システムの物理分割")
     services.countermeasure_record_status(
         measure=measure,

@@ -60,7 +60,9 @@ def test_an_event_in_the_future_is_refused(pg, officer):
         actor=officer,
         today=dt.date(2023, 6, 30),
     )
-    assert "effective_on" in error.message_dict
+    assert error.message_dict["effective_on"] == [
+        "2023年7月は未来の日付です。実際に起きたことを記録してください。"
+    ]
 
 
 def test_a_one_off_measure_is_implemented_once(pg, officer):
@@ -166,3 +168,66 @@ def test_archived_measure_leaves_the_plan_but_keeps_its_history(pg, officer):
     services.countermeasure_archive(measure=measure, actor=officer, reason="重複登録")
     assert not Countermeasure.objects.active().filter(pk=measure.pk).exists()
     assert measure.history.first().history_change_reason == "重複登録"
+
+
+def test_status_events_cannot_be_deleted_or_changed_in_bulk(pg):
+    from django.db import DatabaseError, transaction
+
+    events = StatusEvent.objects.filter(measure__organization=pg)
+    count = events.count()
+    with pytest.raises(HardDeleteRefused):
+        events.delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        events.update(note="書き換え")
+    assert events.count() == count
+    assert not events.filter(note="書き換え").exists()
+
+
+def test_a_continuing_measure_first_done_can_be_put_on_hold(pg, officer):
+    measure = _measure(pg, "経営層と従業員との直接対話")  # implemented 2023-04, continuous
+    services.countermeasure_record_status(
+        measure=measure, status=Status.ON_HOLD, effective_on=month(2023, 6), actor=officer
+    )
+
+
+def test_nature_and_verb_are_fixed_once_progress_is_recorded(pg, officer):
+    measure = _measure(pg, "ミライズ専用の起動アプリ")
+    with pytest.raises(ValidationError, match="変更できません"):
+        services.countermeasure_update(
+            measure=measure, actor=officer, reason="誤り訂正", nature="one_off"
+        )
+    measure.refresh_from_db()
+    assert measure.nature == "continuous"
+
+
+def test_a_sub_item_under_a_measure_with_its_own_status_is_refused(pg, officer):
+    parent = _measure(pg, "ミライズ専用の起動アプリ")
+    with pytest.raises(ValidationError, match="既に状況が記録されています"):
+        services.countermeasure_create(
+            organization=pg,
+            code="PG-14-1",
+            title="細目",
+            nature="one_off",
+            position=1,
+            parent=parent,
+            actor=officer,
+        )
+
+
+def test_an_archived_sub_item_does_not_block_its_parent(pg, officer):
+    parent = services.countermeasure_create(
+        organization=pg, code="PG-90", title="親", nature="one_off", position=90, actor=officer
+    )
+    child = services.countermeasure_create(
+        organization=pg,
+        code="PG-90-1",
+        title="子",
+        nature="one_off",
+        position=1,
+        parent=parent,
+        actor=officer,
+    )
+    services.countermeasure_archive(measure=child, actor=officer, reason="誤登録")
+    services.countermeasure_record_status(
+        measure=parent, status=Status.IMPLEMENTED, effective_on=month(2023, 6), actor=officer
+    )

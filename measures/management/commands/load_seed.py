@@ -38,7 +38,10 @@ class Command(BaseCommand):
         for kind, count in report.created.items():
             self.stdout.write(f"created {count} {kind}")
         if report.accounts:
-            self.stdout.write("\nDemo accounts (log in at http://127.0.0.1:8000/admin/):")
+            self.stdout.write(
+                "\nDemo accounts (sign in at http://127.0.0.1:8000/accounts/login/; admin and "
+                "second-line accounts set up a TOTP authenticator on first sign-in):"
+            )
             for username, role, password in report.accounts:
                 shown = password or "(exists; password unchanged)"
                 self.stdout.write(f"  {username:<20} {role:<18} {shown}")
