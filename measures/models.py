@@ -231,7 +231,8 @@ class StatusEvent(models.Model):
     """Something that happened to a measure, on ``effective_on`` (valid time).
 
     Events are never edited or deleted (the database refuses both); ``recorded_at`` and the
-    history give transaction time. The measure's status as of any date is that of its latest event by then.
+    history give transaction time. The measure's status as of any date is that of its
+    latest event by then.
     """
 
     measure = models.ForeignKey(
