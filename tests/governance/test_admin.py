@@ -293,3 +293,34 @@ def test_a_meeting_added_inline_is_recorded_as_added(admin_client):
     assert response.status_code == 302
     meeting = committee.meetings.get(number=1)
     assert meeting.history.get().history_change_reason == "管理画面で追加"
+
+
+def test_object_permissions_are_shown_not_edited(admin_client, office, officer, superuser):
+    from measures.models import Countermeasure
+
+    services.role_assign(
+        user=officer,
+        role="internal_auditor",
+        org_unit=OrgUnit.objects.get(code="pg-internal-audit"),
+        valid_from=dt.date(2023, 4, 1),
+        actor=superuser,
+    )
+    measure = Countermeasure.objects.get(code="PG-01")
+    url = reverse("admin:measures_countermeasure_permissions", args=[measure.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    grants = {
+        group.name: ([str(p) for p in perms], [m.username for m in members])
+        for group, perms, members in page.context["grants"]
+    }
+    assert grants == {
+        "unit:chubu-pg:pg-internal-audit:internal_auditor": (
+            ["Can view countermeasure"],
+            ["officer"],
+        )
+    }
+    assert admin_client.post(url, {"user": officer.username}).status_code == 403
+    user_url = reverse(
+        "admin:measures_countermeasure_permissions_manage_user", args=[measure.pk, officer.pk]
+    )
+    assert admin_client.get(user_url).status_code == 403
