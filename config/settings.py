@@ -84,7 +84,10 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "governance.ui.context",
             ],
+            "builtins": ["governance.templatetags.threelines"],
         },
     },
 ]

@@ -11,7 +11,7 @@ class GovernanceConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
         from governance import accounts, permissions
-        from governance.models import Committee, Organization
+        from governance.models import Committee, Organization, RegulatoryAction
 
         user_logged_in.connect(accounts.on_logged_in, dispatch_uid="threelines-login")
         user_logged_out.connect(accounts.on_logged_out, dispatch_uid="threelines-logout")
@@ -46,5 +46,14 @@ class GovernanceConfig(AppConfig):
                     "chief_officer": (permissions.ORGANIZATION, ("view_committee",)),
                     "executive": (permissions.ORGANIZATION, ("view_committee",)),
                 },
+            )
+        )
+        permissions.register(
+            permissions.Guarded(
+                model=RegulatoryAction,
+                grants=dict.fromkeys(
+                    ("chief_officer", "executive", "manager", "second_line", "internal_auditor"),
+                    (permissions.ORGANIZATION, ("view_regulatoryaction",)),
+                ),
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 
 import segno
@@ -10,12 +11,13 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,7 +25,15 @@ from governance import accounts
 from governance.audit import audit_record, audit_write_csv
 from governance.decorators import login_view, public_view, scope_view
 from governance.forms import AuditFilterForm, OTPTokenForm
-from governance.models import AuditEvent, Organization, RoleAssignment, UserSession
+from governance.models import (
+    AuditEvent,
+    Organization,
+    OrgUnit,
+    Role,
+    RoleAssignment,
+    UserSession,
+)
+from governance.permissions import visible_to
 
 
 def _next_url(request, default: str = "account") -> str:
@@ -177,6 +187,64 @@ def audit_export(request, scope):
     return response
 
 
+# -- responsibility ---------------------------------------------------------------------------
+# The role each kind of unit is expected to have filled (the plan's hierarchy).
+EXPECTED_ROLES = {
+    ("company", "first"): [Role.CHIEF_OFFICER, Role.EXECUTIVE],
+    ("department", "first"): [Role.MANAGER],
+    ("branch", "first"): [Role.MANAGER],
+    ("office", "first"): [Role.PROMOTER],
+    ("group", "first"): [Role.PROMOTER],
+    ("department", "second"): [Role.SECOND_LINE],
+    ("group", "second"): [Role.SECOND_LINE],
+    ("department", "third"): [Role.INTERNAL_AUDITOR],
+}
+RECENTLY_ENDED = dt.timedelta(days=90)
+
+
+@require_GET
 @login_view
-def home(request):
-    return redirect("account")
+def responsibility(request):
+    """The org tree with who holds each role on the day; vacancies and recently ended
+    assignments flagged."""
+    from governance.ui import as_of as requested_as_of
+
+    day = requested_as_of(request)
+    orgs = list(visible_to(request.user, Organization.objects.filter(archived_at__isnull=True)))
+    units = list(
+        OrgUnit.objects.filter(organization__in=orgs, archived_at__isnull=True)
+        .select_related("organization")
+        .order_by("organization__code", "path")
+    )
+    assignments = (
+        RoleAssignment.objects.filter(org_unit__in=units, archived_at__isnull=True)
+        .filter(valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day - RECENTLY_ENDED))
+        .select_related("user")
+        .order_by("role", "valid_from")
+    )
+    holders: dict[int, list] = {}
+    ended: dict[int, list] = {}
+    for a in assignments:
+        target = holders if a.is_active_on(day) else ended
+        target.setdefault(a.org_unit_id, []).append(a)
+    tree = []
+    for unit in units:
+        current = holders.get(unit.pk, [])
+        held = {a.role for a in current}
+        vacant = [
+            Role(r).label
+            for r in EXPECTED_ROLES.get((unit.unit_type, unit.line), [])
+            if r not in held
+        ]
+        tree.append(
+            {
+                "unit": unit,
+                "holders": current,
+                "ended": [a for a in ended.get(unit.pk, []) if a.role not in held],
+                "vacant": vacant,
+            }
+        )
+    return render(
+        request, "governance/responsibility.html", {"tree": tree, "orgs": orgs, "as_of": day}
+    )

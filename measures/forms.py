@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.dates import PrecisionDate, parse_ja
-from measures.models import Status
+from measures.models import Nature, Status
 
 
 class PrecisionDateField(forms.CharField):
@@ -49,3 +49,60 @@ class VerificationForm(forms.Form):
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("as of"), required=False)
+
+
+class MeasureFilterForm(forms.Form):
+    """Filters of the countermeasure list; querysets are limited to what the person sees."""
+
+    q = forms.CharField(label=_("text"), required=False, max_length=200)
+    organization = forms.ModelChoiceField(label=_("organization"), queryset=None, required=False)
+    perspective = forms.ModelChoiceField(label=_("perspective"), queryset=None, required=False)
+    root_cause = forms.ModelChoiceField(label=_("root cause"), queryset=None, required=False)
+    incident = forms.ModelChoiceField(label=_("incident"), queryset=None, required=False)
+    owner_unit = forms.ModelChoiceField(label=_("owner unit"), queryset=None, required=False)
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", "---------"), *Status.choices]
+    )
+    nature = forms.ChoiceField(
+        label=_("nature"), required=False, choices=[("", "---------"), *Nature.choices]
+    )
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    due_from = forms.DateField(label=_("due from"), required=False)
+    due_to = forms.DateField(label=_("due to"), required=False)
+    sort = forms.ChoiceField(
+        label=_("sort"),
+        required=False,
+        choices=[
+            ("plan", _("plan order")),
+            ("code", _("code")),
+            ("due", _("due")),
+            ("status", _("status")),
+            ("owner", _("owner unit")),
+        ],
+    )
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, queryset in choices.items():
+            self.fields[name].queryset = queryset
+
+    def clean(self):
+        data = super().clean()
+        if data.get("due_from") and data.get("due_to") and data["due_to"] < data["due_from"]:
+            self.add_error("due_to", _("The end date precedes the start date."))
+        return data
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    file = forms.FileField(label=_("file"))
+
+
+class ReopenForm(forms.Form):
+    effective_on = PrecisionDateField(label=_("effective on"))
+    planned_for = PrecisionDateField(label=_("planned for"), required=False)
+    note = forms.CharField(label=_("reason"), max_length=2000)

@@ -414,3 +414,32 @@ class RequiredItemCoverage(ArchivableModel):
 
     def __str__(self) -> str:
         return f"{self.required_item} → {self.measure.code}"
+
+
+class Comment(ArchivableModel):
+    """A remark on a measure, by a person who may see it."""
+
+    measure = models.ForeignKey(
+        Countermeasure,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("countermeasure"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["measure", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code}: {self.body[:40]}"

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from measures.models import Countermeasure, StatusEvent
+from measures.models import Countermeasure, Status, StatusEvent
 from measures.phrases import MeasureState, state_as_of
 
 
@@ -66,3 +66,125 @@ def measure_state_as_of(*, measure: Countermeasure, as_of: dt.date) -> MeasureSt
     return measure_states_as_of(as_of=as_of, measures=Countermeasure.objects.filter(pk=measure.pk))[
         0
     ]
+
+
+# -- pages ----------------------------------------------------------------------------------
+OPEN = {Status.PLANNED, Status.IN_PROGRESS, Status.REOPENED, Status.ON_HOLD, Status.NOT_EFFECTIVE}
+RUNNING_OR_DONE = {Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED}
+
+
+def measures_visible_to(user, *, include_archived: bool = False) -> QuerySet[Countermeasure]:
+    """The measures ``user`` may see (one subquery)."""
+    from governance.permissions import visible_to
+
+    measures = Countermeasure.objects.all()
+    if not include_archived:
+        measures = measures.filter(archived_at__isnull=True)
+    return visible_to(user, measures)
+
+
+def measure_rows(
+    *, user, as_of: dt.date, filters: dict | None = None, sort: str = "plan"
+) -> list[MeasureState]:
+    """The list page: visible measures with their state as of ``as_of``, filtered and sorted.
+
+    Filters on stored fields run in the database; status and overdue depend on the date and
+    are applied to the computed states. Query count is fixed: the as-of selector's three.
+    """
+    filters = filters or {}
+    measures = measures_visible_to(user)
+    for field in ("organization", "perspective", "owner_unit", "nature"):
+        if filters.get(field):
+            measures = measures.filter(**{field: filters[field]})
+    if filters.get("root_cause"):
+        measures = measures.filter(root_causes=filters["root_cause"])
+    if filters.get("incident"):
+        measures = measures.filter(
+            Q(incidents=filters["incident"]) | Q(root_causes__incidents=filters["incident"])
+        )
+    if filters.get("due_from"):
+        measures = measures.filter(due_on__gte=filters["due_from"])
+    if filters.get("due_to"):
+        measures = measures.filter(due_on__lte=filters["due_to"])
+    if filters.get("q"):
+        text = filters["q"]
+        measures = measures.filter(
+            Q(title__icontains=text) | Q(detail__icontains=text) | Q(code__icontains=text)
+        )
+    states = measure_states_as_of(as_of=as_of, measures=measures.distinct())
+    if filters.get("status"):
+        states = [s for s in states if s.status == filters["status"]]
+    if filters.get("overdue"):
+        states = [s for s in states if s.is_overdue]
+    return sort_states(states, sort)
+
+
+SORTS = {
+    "plan": None,
+    "code": lambda s: (s.measure.organization.code, s.measure.code),
+    "due": lambda s: (s.measure.due_on is None, s.measure.due_on or dt.date.max),
+    "status": lambda s: (list(Status.values).index(s.status), s.measure.code),
+    "owner": lambda s: (s.measure.owner_unit.path if s.measure.owner_unit else "~", s.measure.code),
+}
+
+
+def sort_states(states: list[MeasureState], sort: str) -> list[MeasureState]:
+    key = SORTS.get(sort)
+    return sorted(states, key=key) if key else states
+
+
+def start_passed(state: MeasureState) -> bool:
+    """Planned to have started (the whole start period is over) but not started."""
+    start = state.measure.planned_start
+    return (
+        start is not None
+        and state.status in (Status.PLANNED, Status.REOPENED)
+        and start.end < state.as_of
+    )
+
+
+def effectiveness_check_due(state: MeasureState, *, within_days: int = 30) -> bool:
+    due = state.measure.effectiveness_check_due
+    return (
+        due is not None
+        and state.status in (Status.IMPLEMENTED, Status.IN_OPERATION)
+        and due <= state.as_of + dt.timedelta(days=within_days)
+    )
+
+
+def status_counts(states: list[MeasureState]) -> dict:
+    """{(organization, perspective name): {status: count}} for the summary table."""
+    table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for state in states:
+        measure = state.measure
+        if measure.parent_id:
+            continue  # counted through its parent
+        key = (str(measure.organization), measure.perspective.name if measure.perspective else "")
+        table[key][state.status] += 1
+    return {key: dict(counts) for key, counts in sorted(table.items())}
+
+
+def open_counts_by_month(*, measures: QuerySet[Countermeasure], months: list[dt.date]) -> list:
+    """(month end, open, running or done) for each month end, from one read of the events."""
+    rows = list(measures.filter(parent__isnull=True).only("id", "nature", "verb"))
+    events: dict[int, list[StatusEvent]] = defaultdict(list)
+    for event in StatusEvent.objects.filter(measure__in=[m.pk for m in rows]).only(
+        "measure_id", "status", "effective_on_date", "recorded_at"
+    ):
+        events[event.measure_id].append(event)
+    result = []
+    for month_end in months:
+        open_count = done = 0
+        for measure in rows:
+            latest = max(
+                (e for e in events[measure.pk] if e.effective_on_date <= month_end),
+                key=lambda e: (e.effective_on_date, e.recorded_at),
+                default=None,
+            )
+            status = latest.status if latest else Status.PLANNED
+            if status in RUNNING_OR_DONE:
+                done += 1
+            elif status != Status.CANCELLED:
+                open_count += 1
+        result.append((month_end, open_count, done))
+    return result

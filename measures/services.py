@@ -23,6 +23,7 @@ from governance.history import save_tracked
 from governance.models import Organization, OrgUnit, Recommendation, RequiredItem
 from incidents.models import Incident, RootCause
 from measures.models import (
+    Comment,
     Countermeasure,
     Evidence,
     Nature,
@@ -507,3 +508,13 @@ def evidence_attach(
     evidence.file.save(evidence.sha256, uploaded, save=False)
     save_tracked(evidence, actor=actor, reason=_("Evidence attached"))
     return evidence
+
+
+@transaction.atomic
+def comment_add(*, measure: Countermeasure, body: str, actor) -> Comment:
+    """Add a comment to a measure (anyone who may see the measure)."""
+    if not body.strip():
+        raise ValidationError({"body": _("Write the comment.")}, code="empty")
+    comment = Comment(measure=measure, body=body.strip(), author=actor)
+    save_tracked(comment, actor=actor, reason=_("Comment added"))
+    return comment

@@ -1,117 +1,426 @@
-"""JSON endpoints on one countermeasure, and evidence downloads. Every view declares its
-access through governance.decorators; objects outside the user's scope answer 404."""
+"""The compliance officers' pages: dashboard, countermeasure list and detail, and the forms
+that record progress. Every view declares its access through governance.decorators."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, JsonResponse
-from django.utils import timezone
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.decorators import object_view
-from governance.models import AuditEvent
+from governance.decorators import login_view, object_view
+from governance.models import AuditEvent, Meeting, Organization, OrgUnit
 from governance.permissions import visible_to
-from measures import services
-from measures.forms import AsOfForm, StatusForm, VerificationForm
-from measures.models import Countermeasure, Evidence
-from measures.selectors import measure_state_as_of
+from governance.ui import as_of as requested_as_of
+from incidents.models import Incident, RootCause
+from measures import charts, services
+from measures.forms import (
+    CommentForm,
+    EvidenceForm,
+    MeasureFilterForm,
+    ReopenForm,
+    StatusForm,
+    VerificationForm,
+)
+from measures.models import Countermeasure, Perspective, Status
+from measures.selectors import (
+    effectiveness_check_due,
+    measure_rows,
+    measure_states_as_of,
+    measures_visible_to,
+    open_counts_by_month,
+    start_passed,
+    status_counts,
+)
+
+PAGE_SIZE = 50
 
 
-def _errors(errors) -> JsonResponse:
-    return JsonResponse({"errors": errors}, status=400)
+# -- dashboard ------------------------------------------------------------------------------
+@require_GET
+@login_view
+def dashboard(request):
+    as_of = requested_as_of(request)
+    visible = measures_visible_to(request.user)
+    states = measure_states_as_of(as_of=as_of, measures=visible)
+    mine = set(visible_to(request.user, visible, "record_status").values_list("pk", flat=True))
+    overdue = [s for s in states if s.is_overdue]
+    starts = [s for s in states if start_passed(s)]
+    checks = [s for s in states if effectiveness_check_due(s)]
+    soon = as_of + dt.timedelta(days=30)
+    upcoming = [
+        s
+        for s in states
+        if s.measure.due
+        and as_of <= s.measure.due.end <= soon
+        and s.status
+        not in (Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED)
+    ]
+    tasks = [
+        s
+        for s in {id(s): s for s in overdue + starts + checks + upcoming}.values()
+        if s.measure.pk in mine
+    ]
+    counts = status_counts(states)
+    by_perspective: dict[str, dict[str, int]] = {}
+    for (org, perspective), row in counts.items():
+        label = f"{org} {perspective}".strip()
+        by_perspective[label] = row
+    months = _month_ends(as_of, 24)
+    meetings = (
+        Meeting.objects.filter(
+            committee__in=visible_to(request.user, _committees()), held_on__gte=as_of
+        )
+        .select_related("committee")
+        .order_by("held_on")[:1]
+    )
+    return render(
+        request,
+        "measures/dashboard.html",
+        {
+            "as_of": as_of,
+            "tasks": tasks,
+            "overdue": overdue,
+            "starts": starts,
+            "checks": checks,
+            "upcoming": upcoming,
+            "counts": counts,
+            "statuses": list(Status),
+            "status_chart": charts.status_bars(
+                list(by_perspective.items()), title=_("Status by perspective")
+            ),
+            "trend_chart": charts.open_over_time(
+                open_counts_by_month(measures=visible, months=months),
+                title=_("Open and implemented measures by month"),
+            ),
+            "next_meeting": next(iter(meetings), None),
+        },
+    )
 
 
-def _state_json(measure: Countermeasure, as_of) -> dict:
-    state = measure_state_as_of(measure=measure, as_of=as_of)
+def _committees():
+    from governance.models import Committee
+
+    return Committee.objects.filter(archived_at__isnull=True)
+
+
+def _month_ends(as_of: dt.date, count: int) -> list[dt.date]:
+    ends = []
+    year, month = as_of.year, as_of.month
+    for _i in range(count):
+        first_next = dt.date(year + (month == 12), month % 12 + 1, 1)
+        ends.append(min(first_next - dt.timedelta(days=1), as_of))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(ends))
+
+
+# -- list -------------------------------------------------------------------------------------
+def _filter_form(request) -> MeasureFilterForm:
+    user = request.user
+    orgs = visible_to(user, Organization.objects.filter(archived_at__isnull=True))
+    return MeasureFilterForm(
+        request.GET or None,
+        choices={
+            "organization": orgs,
+            "perspective": Perspective.objects.filter(organization__in=orgs).select_related(
+                "organization"
+            ),
+            "root_cause": visible_to(user, RootCause.objects.all()).select_related("organization"),
+            "incident": visible_to(user, Incident.objects.all()),
+            "owner_unit": OrgUnit.objects.filter(organization__in=orgs, line="first")
+            .select_related("organization")
+            .order_by("organization__code", "path"),
+        },
+    )
+
+
+def _rows_for(request):
+    form = _filter_form(request)
+    as_of = requested_as_of(request)
+    filters, sort = {}, "plan"
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
+        sort = filters.pop("sort", "plan")
+    elif form.is_bound:
+        return form, as_of, []
+    return form, as_of, measure_rows(user=request.user, as_of=as_of, filters=filters, sort=sort)
+
+
+@require_GET
+@login_view
+def measure_list(request):
+    form, as_of, rows = _rows_for(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "as_of": as_of, "total": len(rows)}
+    template = (
+        "measures/_list_results.html"
+        if request.headers.get("HX-Request")
+        else ("measures/list.html")
+    )
+    return render(request, template, context)
+
+
+XLSX_HEADER = [
+    "code",
+    "organization",
+    "perspective",
+    "measure",
+    "root causes",
+    "owner unit",
+    "nature",
+    "planned start",
+    "due",
+    "status",
+    "implementation status",
+    "overdue",
+]
+
+
+@require_GET
+@login_view
+def measure_export(request):
+    """The filtered list as .xlsx (all pages), in the columns of the list."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    form, as_of, rows = _rows_for(request)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(f"{reverse('measure-list')}?{request.GET.urlencode()}")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Countermeasures")[:31]
+    sheet.append([_("As of"), as_of.isoformat()])
+    sheet.append([_(label) for label in XLSX_HEADER])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for state in rows:
+        m = state.measure
+        sheet.append(
+            [
+                m.code,
+                str(m.organization),
+                m.perspective.name if m.perspective else "",
+                f"{m.label}{m.title}",
+                "、".join(rc.label for rc in m.root_causes.all()),
+                m.owner_unit.name if m.owner_unit else m.owner_label,
+                m.get_nature_display(),
+                m.planned_start.ja() if m.planned_start else "",
+                m.due.ja() if m.due else "",
+                str(state.status_label),
+                state.phrase,
+                _("yes") if state.is_overdue else "",
+            ]
+        )
+    sheet.freeze_panes = "A3"
+    for column, width in zip(
+        "ABCDEFGHIJKL", (12, 16, 18, 60, 14, 18, 8, 14, 14, 14, 40, 8), strict=True
+    ):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=3):
+        row[3].alignment = Alignment(wrap_text=True, vertical="top")
+    stream = io.BytesIO()
+    book.save(stream)
+    from governance.audit import audit_record
+
+    audit_record(
+        action=AuditEvent.Action.EXPORTED,
+        request=request,
+        object_type="measures.Countermeasure",
+        details={"rows": len(rows), "as_of": as_of.isoformat(), "filters": request.GET.dict()},
+    )
+    response = HttpResponse(
+        stream.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="countermeasures-{as_of:%Y%m%d}.xlsx"'
+    return response
+
+
+# -- detail -----------------------------------------------------------------------------------
+def _detail_context(request, measure, **forms) -> dict:
+    as_of = requested_as_of(request)
+    state = measure_states_as_of(
+        as_of=as_of, measures=Countermeasure.objects.filter(pk=measure.pk)
+    )[0]
+    sub_states = measure_states_as_of(
+        as_of=as_of, measures=measure.sub_items.filter(archived_at__isnull=True)
+    )
+    events = measure.events.select_related("recorded_by").order_by(
+        "-effective_on_date", "-recorded_at"
+    )
+    history = list(measure.history.select_related("history_user").order_by("-history_date"))
+    changes = []
+    for newer, older in zip(history, history[1:], strict=False):
+        delta = newer.diff_against(older, excluded_fields=["root_causes", "incidents"])
+        changes.append((newer, delta.changes))
+    if history:
+        changes.append((history[-1], None))
+    user = request.user
+    can = {
+        "record": user.has_perm("measures.record_status", measure),
+        "verify": user.has_perm("measures.verify_effectiveness", measure),
+        "reopen": user.has_perm("measures.reopen_countermeasure", measure),
+    }
     return {
-        "id": measure.pk,
-        "code": measure.code,
-        "organization": measure.organization.code,
-        "title": measure.title,
-        "as_of": as_of.isoformat(),
-        "status": state.status,
-        "status_label": str(state.status_label),
-        "phrase": state.phrase,
-        "overdue": state.is_overdue,
+        "measure": measure,
+        "state": state,
+        "sub_states": sub_states,
+        "events": events,
+        "changes": changes,
+        "evidence": measure.evidence.filter(archived_at__isnull=True).select_related("uploaded_by"),
+        "comments": measure.comments.filter(archived_at__isnull=True).select_related("author"),
+        "reflections": measure.reflections.filter(archived_at__isnull=True).select_related(
+            "recommendation__committee", "recommendation__meeting"
+        ),
+        "coverage": measure.required_item_coverage.filter(archived_at__isnull=True).select_related(
+            "required_item__action"
+        ),
+        "root_causes": measure.root_causes.all(),
+        "can": can,
+        "as_of": as_of,
+        "status_form": forms.get("status_form") or StatusForm(),
+        "verify_form": forms.get("verify_form") or VerificationForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
     }
 
 
 @require_GET
 @object_view(model=Countermeasure, audit=AuditEvent.Action.VIEWED)
 def measure_detail(request, measure):
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return _errors(form.errors.get_json_data())
-    as_of = form.cleaned_data["as_of"] or timezone.localdate()
-    return JsonResponse(_state_json(measure, as_of))
+    return render(request, "measures/detail.html", _detail_context(request, measure))
+
+
+def _after_write(request, measure, ok: str):
+    messages.success(request, ok)
+    url = reverse("measure-detail", args=[measure.pk])
+    if request.headers.get("HX-Request"):
+        # The whole page changes (timeline, history): let htmx load it.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _form_failed(request, measure, **forms):
+    """The page again, with the errors next to the fields; nothing was written (htmx
+    swaps in only the status panel)."""
+    messages.error(request, _("Nothing was saved; see the messages next to the fields."))
+    return render(request, "measures/detail.html", _detail_context(request, measure, **forms))
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 @require_POST
 @object_view(model=Countermeasure, perm="record_status")
-def measure_record_status(request, measure):
+def measure_status_update(request, measure):
     form = StatusForm(request.POST)
-    if not form.is_valid():
-        return _errors(form.errors.get_json_data())
-    data = form.cleaned_data
-    try:
-        services.countermeasure_record_status(
-            measure=measure,
-            status=data["status"],
-            effective_on=data["effective_on"],
-            planned_for=data["planned_for"],
-            occurrence_count=data["occurrence_count"],
-            note=data["note"],
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        return _errors(_validation_json(exc))
-    return JsonResponse(_state_json(measure, timezone.localdate()))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.countermeasure_record_status(
+                measure=measure,
+                status=data["status"],
+                effective_on=data["effective_on"],
+                planned_for=data["planned_for"],
+                occurrence_count=data["occurrence_count"],
+                note=data["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _after_write(request, measure, _("The status was recorded."))
+    return _form_failed(request, measure, status_form=form)
 
 
 @require_POST
 @object_view(model=Countermeasure, perm="verify_effectiveness")
-def measure_verify(request, measure):
+def measure_verify_effectiveness(request, measure):
     form = VerificationForm(request.POST)
-    if not form.is_valid():
-        return _errors(form.errors.get_json_data())
-    data = form.cleaned_data
-    try:
-        services.countermeasure_verify_effectiveness(
-            measure=measure,
-            effective=data["effective"],
-            effective_on=data["effective_on"],
-            note=data["note"],
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        return _errors(_validation_json(exc))
-    return JsonResponse(_state_json(measure, timezone.localdate()))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.countermeasure_verify_effectiveness(
+                measure=measure,
+                effective=data["effective"],
+                effective_on=data["effective_on"],
+                note=data["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _after_write(request, measure, _("The verification was recorded."))
+    return _form_failed(request, measure, verify_form=form)
 
 
-def _validation_json(exc: ValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {field: [{"message": m} for m in msgs] for field, msgs in exc.message_dict.items()}
-    return {"__all__": [{"message": m} for m in exc.messages]}
+@require_POST
+@object_view(model=Countermeasure, perm="reopen_countermeasure")
+def measure_reopen(request, measure):
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.countermeasure_reopen(
+                measure=measure,
+                effective_on=data["effective_on"],
+                planned_for=data["planned_for"],
+                note=data["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _after_write(request, measure, _("The measure was reopened."))
+    return _form_failed(request, measure, reopen_form=form)
 
 
-def _visible_evidence(user):
-    return Evidence.objects.filter(
-        measure__in=visible_to(user, Countermeasure.objects.all()), archived_at__isnull=True
-    )
+@require_POST
+@object_view(model=Countermeasure)
+def measure_comment(request, measure):
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(
+                measure=measure, body=form.cleaned_data["body"], actor=request.user
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _after_write(request, measure, _("The comment was added."))
+    return _form_failed(request, measure, comment_form=form)
 
 
-@require_GET
-@object_view(
-    model=Evidence,
-    queryset=_visible_evidence,
-    guard=lambda evidence: evidence.measure,
-    perm="view",
-    audit=AuditEvent.Action.DOWNLOADED,
-)
-def evidence_download(request, evidence):
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name or evidence.sha256,
-        content_type=evidence.content_type,
-    )
+@require_POST
+@object_view(model=Countermeasure, perm="record_status")
+def measure_evidence_upload(request, measure):
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_attach(
+                measure=measure,
+                uploaded=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _after_write(request, measure, _("The evidence was attached."))
+    return _form_failed(request, measure, evidence_form=form)

@@ -7,6 +7,7 @@ view means saying here who may use it.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from governance.models import Committee
 from incidents.models import Incident, RootCause
 from measures.models import Countermeasure
 from tests.conftest import read
@@ -56,9 +57,86 @@ PG_READERS = {
 PG_WHOLE_ORG = PG_READERS | {"pg_promoter": 200}
 NOT_PG = {"outsider": 404, "miraiz_promoter": 404, "miraiz_second": 404, "committee_member": 404}
 
+
+def _committee(ctx):
+    return Committee.objects.get(code="neutrality").pk
+
+
+PG_WRITERS_FORM = {"pg_chief": 200, "pg_promoter": 200, "pg_second": 200, "superuser": 200}
+
 # name: (method, object id factory or None, {role: status})
 MATRIX = {
-    "home": ("get", None, _all(302)),
+    "home": ("get", None, _all(200)),
+    "measure-list": ("get", None, _all(200)),
+    "measure-export": ("get", None, _all(200)),
+    "incident-list": ("get", None, _all(200)),
+    "root-causes": ("get", None, _all(200)),
+    "responsibility": ("get", None, _all(200)),
+    "committee-list": ("get", None, _all(200)),
+    "regulatory-list": ("get", None, _all(200)),
+    "set-language": ("post", None, _all(302) | {None: 302}),
+    "measure-detail": (
+        "get",
+        _pg_measure_owned_by_head_office,
+        {None: LOGIN, **NOT_PG, **PG_READERS},
+    ),
+    # POSTs of an empty form: 200 is the form shown again with its errors (access granted).
+    "measure-status": (
+        "post",
+        _pg_measure_owned_by_head_office,
+        {None: LOGIN, **NOT_PG, **PG_WRITERS_FORM, "pg_auditor": 403},
+    ),
+    "measure-evidence": (
+        "post",
+        _pg_measure_owned_by_head_office,
+        {None: LOGIN, **NOT_PG, **PG_WRITERS_FORM, "pg_auditor": 403},
+    ),
+    "measure-verify": (
+        "post",
+        _pg_measure_owned_by_head_office,
+        {
+            None: LOGIN,
+            **NOT_PG,
+            "pg_chief": 403,
+            "pg_promoter": 403,
+            "pg_second": 200,
+            "pg_auditor": 403,
+            "superuser": 200,
+        },
+    ),
+    "measure-reopen": (
+        "post",
+        _pg_measure_owned_by_head_office,
+        {
+            None: LOGIN,
+            **NOT_PG,
+            "pg_chief": 403,
+            "pg_promoter": 403,
+            "pg_second": 200,
+            "pg_auditor": 403,
+            "superuser": 200,
+        },
+    ),
+    "measure-comment": (
+        "post",
+        _pg_measure_owned_by_head_office,
+        {None: LOGIN, **NOT_PG, **PG_READERS},
+    ),
+    "incident-detail": ("get", _pg_incident, {None: LOGIN, **NOT_PG, **PG_WHOLE_ORG}),
+    "committee-detail": (
+        "get",
+        _committee,
+        {
+            None: LOGIN,
+            **NOT_PG,
+            "pg_chief": 200,
+            "pg_promoter": 404,
+            "pg_second": 200,
+            "pg_auditor": 200,
+            "committee_member": 200,
+            "superuser": 200,
+        },
+    ),
     "login": ("get", None, _all(302) | {None: 200}),
     "logout": ("post", None, _all(302)),
     "logout-everywhere": ("post", None, _all(302)),

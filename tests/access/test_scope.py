@@ -15,8 +15,20 @@ from incidents.models import AffectedSystem, Incident, RootCause
 from measures import services as ms
 from measures.models import Countermeasure, Evidence
 
+
+def _grid_measures():
+    return Countermeasure.objects.filter(organization__code="chubu-pg")
+
+
 GRID_OBJECT_URLS = [
     # (model queryset of the grid company, url name, method)
+    (_grid_measures, "measure-detail", "get"),
+    (_grid_measures, "measure-status", "post"),
+    (_grid_measures, "measure-verify", "post"),
+    (_grid_measures, "measure-reopen", "post"),
+    (_grid_measures, "measure-comment", "post"),
+    (_grid_measures, "measure-evidence", "post"),
+    (lambda: Incident.objects.filter(organization__code="chubu-pg"), "incident-detail", "get"),
     (lambda: Countermeasure.objects.filter(organization__code="chubu-pg"), "api-measure", "get"),
     (
         lambda: Countermeasure.objects.filter(organization__code="chubu-pg"),
@@ -47,7 +59,7 @@ def test_retail_users_get_404_for_every_grid_company_object(person, client_for, 
             response = getattr(client, method)(reverse(name, args=[pk]))
             assert response.status_code == 404, (name, pk)
             checked += 1
-    assert checked >= 23 * 3 + 5 + 5 + 1
+    assert checked >= 23 * 9 + 5 * 2 + 5 + 1
 
 
 def test_grid_users_get_404_for_every_retail_company_measure(client_for):

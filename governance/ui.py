@@ -1,0 +1,32 @@
+"""What every page shares: the "as of" date and the navigation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+def as_of(request) -> dt.date:
+    """The date pages are shown as of: ``?as_of=YYYY-MM-DD``, else today."""
+    raw = request.GET.get("as_of", "").strip()
+    today = timezone.localdate()
+    if not raw:
+        return today
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        messages.error(
+            request, _("%(value)s is not a date (YYYY-MM-DD); showing today.") % {"value": raw}
+        )
+        return today
+
+
+def context(request) -> dict:
+    """Template context for the layout."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    raw = request.GET.get("as_of", "")
+    return {"as_of_param": raw, "today": timezone.localdate()}

@@ -1,0 +1,117 @@
+"""JSON endpoints on one countermeasure, and evidence downloads. Every view declares its
+access through governance.decorators; objects outside the user's scope answer 404."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from governance.decorators import object_view
+from governance.models import AuditEvent
+from governance.permissions import visible_to
+from measures import services
+from measures.forms import AsOfForm, StatusForm, VerificationForm
+from measures.models import Countermeasure, Evidence
+from measures.selectors import measure_state_as_of
+
+
+def _errors(errors) -> JsonResponse:
+    return JsonResponse({"errors": errors}, status=400)
+
+
+def _state_json(measure: Countermeasure, as_of) -> dict:
+    state = measure_state_as_of(measure=measure, as_of=as_of)
+    return {
+        "id": measure.pk,
+        "code": measure.code,
+        "organization": measure.organization.code,
+        "title": measure.title,
+        "as_of": as_of.isoformat(),
+        "status": state.status,
+        "status_label": str(state.status_label),
+        "phrase": state.phrase,
+        "overdue": state.is_overdue,
+    }
+
+
+@require_GET
+@object_view(model=Countermeasure, audit=AuditEvent.Action.VIEWED)
+def measure_detail(request, measure):
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return _errors(form.errors.get_json_data())
+    as_of = form.cleaned_data["as_of"] or timezone.localdate()
+    return JsonResponse(_state_json(measure, as_of))
+
+
+@require_POST
+@object_view(model=Countermeasure, perm="record_status")
+def measure_record_status(request, measure):
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _errors(form.errors.get_json_data())
+    data = form.cleaned_data
+    try:
+        services.countermeasure_record_status(
+            measure=measure,
+            status=data["status"],
+            effective_on=data["effective_on"],
+            planned_for=data["planned_for"],
+            occurrence_count=data["occurrence_count"],
+            note=data["note"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        return _errors(_validation_json(exc))
+    return JsonResponse(_state_json(measure, timezone.localdate()))
+
+
+@require_POST
+@object_view(model=Countermeasure, perm="verify_effectiveness")
+def measure_verify(request, measure):
+    form = VerificationForm(request.POST)
+    if not form.is_valid():
+        return _errors(form.errors.get_json_data())
+    data = form.cleaned_data
+    try:
+        services.countermeasure_verify_effectiveness(
+            measure=measure,
+            effective=data["effective"],
+            effective_on=data["effective_on"],
+            note=data["note"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        return _errors(_validation_json(exc))
+    return JsonResponse(_state_json(measure, timezone.localdate()))
+
+
+def _validation_json(exc: ValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {field: [{"message": m} for m in msgs] for field, msgs in exc.message_dict.items()}
+    return {"__all__": [{"message": m} for m in exc.messages]}
+
+
+def _visible_evidence(user):
+    return Evidence.objects.filter(
+        measure__in=visible_to(user, Countermeasure.objects.all()), archived_at__isnull=True
+    )
+
+
+@require_GET
+@object_view(
+    model=Evidence,
+    queryset=_visible_evidence,
+    guard=lambda evidence: evidence.measure,
+    perm="view",
+    audit=AuditEvent.Action.DOWNLOADED,
+)
+def evidence_download(request, evidence):
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name or evidence.sha256,
+        content_type=evidence.content_type,
+    )

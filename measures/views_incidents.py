@@ -1,0 +1,86 @@
+"""Pages on incidents and root causes. They show the measures that answer them, so they
+live here, above both apps (dependencies point governance ← incidents ← measures)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from governance.decorators import login_view, object_view
+from governance.models import AuditEvent
+from governance.permissions import visible_to
+from governance.ui import as_of as requested_as_of
+from incidents.models import Incident, RootCause
+from measures.models import Status
+from measures.selectors import measure_states_as_of, measures_visible_to
+
+
+@require_GET
+@login_view
+def incident_list(request):
+    incidents = (
+        visible_to(request.user, Incident.objects.filter(archived_at__isnull=True))
+        .select_related("organization")
+        .prefetch_related("metrics", "systems", "organizations_involved")
+    )
+    return render(request, "incidents/list.html", {"incidents": incidents})
+
+
+@require_GET
+@object_view(model=Incident, audit=AuditEvent.Action.VIEWED)
+def incident_page(request, incident):
+    as_of = requested_as_of(request)
+    root_causes = visible_to(request.user, incident.root_causes.all()).select_related(
+        "organization"
+    )
+    measures = measures_visible_to(request.user).filter(
+        Q(incidents=incident) | Q(root_causes__incidents=incident)
+    )
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "metrics": incident.metrics.filter(archived_at__isnull=True),
+            "root_causes": root_causes,
+            "states": measure_states_as_of(as_of=as_of, measures=measures.distinct()),
+            "as_of": as_of,
+        },
+    )
+
+
+@require_GET
+@login_view
+def root_cause_matrix(request):
+    """Root causes × measures, as the plan's 対応する真因 column; a root cause with no measure
+    that is open or done (only cancelled ones, or none) is flagged."""
+    as_of = requested_as_of(request)
+    causes = list(
+        visible_to(request.user, RootCause.objects.filter(archived_at__isnull=True))
+        .select_related("organization")
+        .order_by("organization__code", "number")
+    )
+    states = measure_states_as_of(as_of=as_of, measures=measures_visible_to(request.user))
+    tables = []
+    for org in sorted({c.organization for c in causes}, key=lambda o: o.code):
+        org_causes = [c for c in causes if c.organization_id == org.pk]
+        org_states = [s for s in states if s.measure.organization_id == org.pk]
+        links = {(rc.pk, s.measure.pk) for s in org_states for rc in s.measure.root_causes.all()}
+        rows = []
+        for cause in org_causes:
+            covering = [
+                s
+                for s in org_states
+                if (cause.pk, s.measure.pk) in links and s.status != Status.CANCELLED
+            ]
+            rows.append(
+                {
+                    "cause": cause,
+                    "cells": [(cause.pk, s.measure.pk) in links for s in org_states],
+                    "uncovered": not covering,
+                    "count": len(covering),
+                }
+            )
+        tables.append({"organization": org, "states": org_states, "rows": rows})
+    return render(request, "incidents/root_causes.html", {"tables": tables, "as_of": as_of})
