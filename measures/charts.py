@@ -98,7 +98,8 @@ def open_over_time(points: Sequence[tuple[dt.date, int, int]], *, title: str) ->
         f"<title>{escape(title)}</title>",
         f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
         f'stroke="#888"/>',
-        f'<text x="{pad - 6}" y="{y_of(top) + 4:.0f}" text-anchor="end" font-size="11">{top}</text>',
+        f'<text x="{pad - 6}" y="{y_of(top) + 4:.0f}" text-anchor="end" '
+        f'font-size="11">{top}</text>',
         f'<text x="{pad - 6}" y="{height - pad + 4}" text-anchor="end" font-size="11">0</text>',
         line(1, STATUS_COLOURS[Status.REOPENED]),
         line(2, STATUS_COLOURS[Status.VERIFIED]),

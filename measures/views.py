@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -258,7 +259,7 @@ def _detail_context(request, measure, **forms) -> dict:
     )
     history = list(measure.history.select_related("history_user").order_by("-history_date"))
     changes = []
-    for newer, older in zip(history, history[1:], strict=False):
+    for newer, older in itertools.pairwise(history):
         delta = newer.diff_against(older, excluded_fields=["root_causes", "incidents"])
         changes.append((newer, delta.changes))
     if history:
