@@ -199,7 +199,7 @@ def measure_export(request):
     sheet = book.active
     sheet.title = _("Countermeasures")[:31]
     sheet.append([_("As of"), as_of.isoformat()])
-    sheet.append([_(label) for label in XLSX_HEADER])
+    sheet.append([str(label) for label in XLSX_HEADER])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for state in rows:

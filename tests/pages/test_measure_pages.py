@@ -1,0 +1,182 @@
+"""The countermeasure list, its export, and the detail page with its forms."""
+
+import io
+
+import openpyxl
+from django.urls import reverse
+
+from incidents.models import RootCause
+from measures.models import Countermeasure, StatusEvent
+from tests.conftest import read
+
+
+def _codes(response) -> list[str]:
+    return [s.measure.code for s in response.context["page"].object_list]
+
+
+def test_filter_by_root_cause_2_returns_the_measures_the_seed_links_to_it(client_for):
+    cause = RootCause.objects.get(organization__code="chubu-pg", number=2)
+    response = client_for("pg_second").get(reverse("measure-list"), {"root_cause": cause.pk})
+    assert response.status_code == 200
+    # Table 2-2: システムコントロール and ガバナンス answer ②③④⑤ (rows 11 to 23).
+    assert _codes(response) == [f"PG-{i:02d}" for i in range(11, 24)]
+
+
+def test_filters_text_status_nature_and_sort(client_for):
+    client = client_for("pg_second")
+    url = reverse("measure-list")
+    assert _codes(client.get(url, {"q": "物理分割"})) == ["PG-15"]
+    planned = _codes(client.get(url, {"status": "planned", "as_of": "2023-05-12"}))
+    assert planned == ["PG-06", "PG-15"]
+    one_off = _codes(client.get(url, {"nature": "one_off"}))
+    assert one_off == ["PG-01", "PG-02", "PG-11", "PG-16", "PG-17", "PG-18", "PG-21", "PG-23"]
+    by_code_desc = _codes(client.get(url, {"sort": "code"}))
+    assert by_code_desc[0] == "PG-01"
+
+
+def test_htmx_filter_returns_the_results_fragment(client_for):
+    response = client_for("pg_second").get(
+        reverse("measure-list"), {"q": "物理分割"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "PG-15" in body
+
+
+def test_bad_filter_input_is_explained(client_for):
+    response = client_for("pg_second").get(
+        reverse("measure-list"), {"due_from": "2024-05-01", "due_to": "2024-04-01"}
+    )
+    assert response.status_code == 200
+    assert "終了日が開始日より前です。" in response.content.decode()
+    assert _codes(response) == []
+
+
+def test_pagination_keeps_the_filters(client_for, people):
+    from governance.models import Organization
+    from measures import services
+
+    pg = Organization.objects.get(code="chubu-pg")
+    for i in range(60):
+        services.countermeasure_create(
+            organization=pg,
+            code=f"PGX-{i:02d}",
+            title=f"追加 {i}",
+            nature="one_off",
+            position=100 + i,
+            actor=people["superuser"],
+        )
+    client = client_for("pg_second")
+    first = client.get(reverse("measure-list"), {"nature": "one_off"})
+    assert first.context["page"].paginator.count == 68
+    second = client.get(reverse("measure-list"), {"nature": "one_off", "page": 2})
+    assert len(second.context["page"].object_list) == 18
+
+
+def test_export_holds_the_filtered_rows(client_for):
+    cause = RootCause.objects.get(organization__code="chubu-pg", number=1)
+    response = client_for("pg_second").get(
+        reverse("measure-export"), {"root_cause": cause.pk, "as_of": "2023-05-12"}
+    )
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(read(response)))
+    sheet = book.active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert [r[0] for r in rows] == [f"PG-{i:02d}" for i in range(1, 11)]
+    assert rows[0][10] == "2023年1月実施"
+    assert rows[5][10] == "2023年7月より実施予定"
+    assert sheet["B1"].value == "2023-05-12"
+
+
+def test_detail_shows_the_phrase_as_of_a_past_date(client_for):
+    measure = Countermeasure.objects.get(code="PG-06")
+    response = client_for("pg_promoter").get(
+        reverse("measure-detail", args=[measure.pk]), {"as_of": "2023-05-12"}
+    )
+    assert response.context["state"].phrase == "2023年7月より実施予定"
+    assert "2023年7月より実施予定" in response.content.decode()
+
+
+def test_recording_progress_updates_timeline_and_history(client_for, people):
+    measure = Countermeasure.objects.get(code="PG-06")
+    client = client_for("pg_promoter")
+    response = client.post(
+        reverse("measure-status", args=[measure.pk]),
+        {"status": "in_operation", "effective_on": "2023年7月", "note": "第1回教育を実施"},
+    )
+    assert response.status_code == 302
+    page = client.get(response.url)
+    body = page.content.decode()
+    assert "状況を記録しました。" in body
+    assert "2023年7月より実施" in body
+    assert "第1回教育を実施" in body
+    assert page.context["events"][0].recorded_by == people["pg_promoter"]
+    record, _delta = page.context["changes"][0]
+    assert record.history_change_reason == "担当組織の設定"
+
+
+def test_an_invalid_update_is_explained_next_to_the_field_and_saves_nothing(client_for):
+    measure = Countermeasure.objects.get(code="PG-14")  # running since 2023-04
+    response = client_for("pg_second").post(
+        reverse("measure-status", args=[measure.pk]),
+        {"status": "on_hold", "effective_on": "2023年3月"},
+    )
+    assert response.status_code == 200
+    form = response.context["status_form"]
+    assert form.errors["effective_on"] == [
+        "2023年3月は最新の記録（運用中、2023年4月）より前の日付です。"
+    ]
+    assert "何も保存されていません" in response.content.decode()
+    assert StatusEvent.objects.filter(measure=measure).count() == 1
+
+
+def test_htmx_update_asks_for_a_full_reload(client_for):
+    measure = Countermeasure.objects.get(code="PG-06")
+    response = client_for("pg_promoter").post(
+        reverse("measure-status", args=[measure.pk]),
+        {"status": "in_operation", "effective_on": "2023年7月"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("measure-detail", args=[measure.pk])
+
+
+def test_second_line_verifies_and_reopens(client_for):
+    measure = Countermeasure.objects.get(code="PG-01")
+    client = client_for("pg_second")
+    verified = client.post(
+        reverse("measure-verify", args=[measure.pk]),
+        {"effective": "yes", "effective_on": "2023年9月", "note": "全員の変更を確認"},
+    )
+    assert verified.status_code == 302
+    page = client.get(verified.url, {"as_of": "2023-10-01"})
+    assert page.context["state"].phrase == "2023年1月実施（2023年9月有効性確認済）"
+    reopened = client.post(
+        reverse("measure-reopen", args=[measure.pk]),
+        {"effective_on": "2023年10月", "planned_for": "2023年12月", "note": "共有IDが残存"},
+    )
+    assert reopened.status_code == 302
+
+
+def test_comment_and_evidence(client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    measure = Countermeasure.objects.get(code="PG-06")
+    client = client_for("pg_promoter")
+    assert (
+        client.post(
+            reverse("measure-comment", args=[measure.pk]), {"body": "教材案を共有"}
+        ).status_code
+        == 302
+    )
+    empty = client.post(reverse("measure-comment", args=[measure.pk]), {"body": "  "})
+    assert empty.status_code == 200
+    upload = client.post(
+        reverse("measure-evidence", args=[measure.pk]),
+        {"title": "教材", "file": SimpleUploadedFile("教材.pdf", b"%PDF-1.4 x")},
+    )
+    assert upload.status_code == 302
+    page = client.get(reverse("measure-detail", args=[measure.pk]))
+    assert [c.body for c in page.context["comments"]] == ["教材案を共有"]
+    assert [e.title for e in page.context["evidence"]] == ["教材"]

@@ -1,0 +1,123 @@
+"""Dashboard, root causes, responsibility, committees, language and "as of"."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from governance import services as gov
+from governance.models import OrgUnit, RoleAssignment
+from incidents import services as inc
+from incidents.models import Incident
+from measures.models import Countermeasure
+
+
+def test_dashboard_lists_overdue_and_my_tasks(client_for):
+    response = client_for("miraiz_second").get(reverse("home"), {"as_of": "2023-10-01"})
+    assert response.status_code == 200
+    overdue = sorted(s.measure.code for s in response.context["overdue"])
+    assert overdue == ["MZ-02-1", "MZ-05-5", "MZ-06-1", "MZ-06-3", "MZ-10"]
+    assert {s.measure.code for s in response.context["tasks"]} >= set(overdue)
+    starts = {s.measure.code for s in response.context["starts"]}
+    assert "MZ-08" in starts  # planned to start in May 2023, no start recorded
+    body = response.content.decode()
+    assert "<svg" in body
+
+
+def test_dashboard_counts_status_by_organization_and_perspective(client_for):
+    response = client_for("pg_second").get(reverse("home"), {"as_of": "2023-05-12"})
+    counts = response.context["counts"]
+    assert counts[("パワーグリッド", "システムコントロール")] == {
+        "implemented": 1,
+        "in_operation": 3,
+        "planned": 1,
+    }
+
+
+def test_root_cause_matrix_shows_the_seed_links_and_flags_gaps(client_for, people):
+    from governance.models import Organization
+
+    pg = Organization.objects.get(code="chubu-pg")
+    inc.root_cause_create(
+        organization=pg,
+        number=6,
+        title="未対応の真因（試験）",
+        incidents=[Incident.objects.get(number=1)],
+        actor=people["superuser"],
+        reason="試験",
+    )
+    response = client_for("pg_second").get(reverse("root-causes"))
+    table = response.context["tables"][0]
+    codes = [s.measure.code for s in table["states"]]
+    rows = {row["cause"].number: row for row in table["rows"]}
+    linked_to_1 = [c for c, cell in zip(codes, rows[1]["cells"], strict=True) if cell]
+    assert linked_to_1 == [f"PG-{i:02d}" for i in range(1, 11)]
+    assert rows[2]["count"] == 13
+    assert rows[6]["uncovered"] and not rows[1]["uncovered"]
+
+
+def test_responsibility_shows_holders_vacancies_and_ended(client_for, people):
+    today = timezone.localdate()
+    assignment = RoleAssignment.objects.get(user=people["pg_branch_promoter"])
+    gov.role_end(
+        assignment=assignment, last_day=today - dt.timedelta(days=3), actor=people["superuser"]
+    )
+    response = client_for("pg_second").get(reverse("responsibility"))
+    rows = {row["unit"].code: row for row in response.context["tree"]}
+    assert [a.user.username for a in rows["pg-head-office-units"]["holders"]] == ["pg_promoter"]
+    assert rows["pg-branch-units"]["vacant"] == ["行為規制遵守推進者"]
+    assert [a.user.username for a in rows["pg-branch-units"]["ended"]] == ["pg_branch_promoter"]
+    assert "chubu-miraiz" not in {row["unit"].organization.code for row in rows.values()}
+
+
+def test_committee_page_shows_recommendations_and_reflections(client_for, people):
+    from governance.models import Committee
+    from measures import services as ms
+
+    committee = Committee.objects.get(code="neutrality")
+    rec = gov.recommendation_record(
+        committee=committee,
+        number=1,
+        text="教育に事例研究を",
+        received_on=dt.date(2023, 5, 1),
+        actor=people["superuser"],
+    )
+    ms.recommendation_link_measure(
+        recommendation=rec,
+        measure=Countermeasure.objects.get(code="PG-06"),
+        how_reflected="教材に事例を追加",
+        actor=people["superuser"],
+    )
+    response = client_for("committee_member").get(reverse("committee-detail", args=[committee.pk]))
+    assert response.status_code == 200
+    # A committee member sees how it was reflected, but not a measure they may not open.
+    assert [r.visible for r in response.context["recommendations"]] == [[]]
+    second = client_for("pg_second").get(reverse("committee-detail", args=[committee.pk]))
+    assert [[x.measure.code for x in r.visible] for r in second.context["recommendations"]] == [
+        ["PG-06"]
+    ]
+
+
+def test_language_switch_is_remembered(client_for):
+    client = client_for("pg_promoter")
+    assert "再発防止策" in client.get(reverse("measure-list")).content.decode()
+    switched = client.post(reverse("set-language"), {"language": "en", "next": "/measures/"})
+    assert switched.status_code == 302
+    english = client.get(reverse("measure-list")).content.decode()
+    assert "Countermeasures" in english
+    assert 'lang="en"' in english
+    client.post(reverse("set-language"), {"language": "ja", "next": "/measures/"})
+    assert 'lang="ja"' in client.get(reverse("measure-list")).content.decode()
+
+
+def test_a_bad_as_of_date_is_explained(client_for):
+    response = client_for("pg_promoter").get(reverse("home"), {"as_of": "先月"})
+    assert response.status_code == 200
+    assert "先月 は日付（YYYY-MM-DD）ではありません。" in response.content.decode()
+
+
+def test_unit_tree_lists_units_in_order(client_for):
+    response = client_for("pg_second").get(reverse("responsibility"))
+    codes = [row["unit"].code for row in response.context["tree"]]
+    assert codes.index("pg-branches") < codes.index("pg-branch-units")
+    assert OrgUnit.objects.filter(code__in=codes).count() == len(codes)

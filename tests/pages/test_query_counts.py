@@ -1,0 +1,81 @@
+"""Query counts of the main pages are pinned and do not grow with the number of rows."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from governance.models import Organization, OrgUnit
+from measures import services
+from measures.models import Countermeasure
+from tests.conftest import month
+
+PAGES = {
+    "home": lambda: reverse("home"),
+    "measure-list": lambda: reverse("measure-list") + "?as_of=2023-05-12",
+    "measure-list-filtered": lambda: reverse("measure-list") + "?nature=continuous&sort=due",
+    "measure-detail": lambda: reverse(
+        "measure-detail", args=[Countermeasure.objects.get(code="PG-06").pk]
+    ),
+    "root-causes": lambda: reverse("root-causes"),
+    "incident-list": lambda: reverse("incident-list"),
+    "responsibility": lambda: reverse("responsibility"),
+}
+# Pinned: a change here is a change in how much a page asks of the database.
+EXPECTED = {
+    "home": 14,
+    "measure-list": 15,
+    "measure-list-filtered": 15,
+    "measure-detail": 29,
+    "root-causes": 11,
+    "incident-list": 11,
+    "responsibility": 10,
+}
+
+
+def _counts(client) -> dict[str, int]:
+    counts = {}
+    for name, url in PAGES.items():
+        target = url()
+        client.get(target)  # warm the session, the day's access sync and the caches
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(target)
+        assert response.status_code == 200, name
+        counts[name] = len(ctx.captured_queries)
+    return counts
+
+
+def _grow(people, n: int) -> None:
+    pg = Organization.objects.get(code="chubu-pg")
+    unit = OrgUnit.objects.get(code="pg-head-office-units")
+    for i in range(n):
+        measure = services.countermeasure_create(
+            organization=pg,
+            code=f"GROW-{i:03d}",
+            title=f"追加 {i}",
+            nature="continuous",
+            position=300 + i,
+            owner_unit=unit,
+            root_causes=list(pg.root_causes.all()[:2]),
+            actor=people["superuser"],
+        )
+        services.countermeasure_record_status(
+            measure=measure,
+            status="in_operation",
+            effective_on=month(2023, 3),
+            note="開始",
+            actor=people["superuser"],
+        )
+        services.comment_add(
+            measure=Countermeasure.objects.get(code="PG-06"),
+            body=f"c{i}",
+            actor=people["superuser"],
+        )
+
+
+def test_query_counts_are_pinned_and_flat(client_for, people):
+    client = client_for("pg_second")
+    small = _counts(client)
+    _grow(people, 40)
+    large = _counts(client)
+    assert small == large, (small, large)
+    assert small == EXPECTED
