@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DJANGO_DEBUG=true THREELINES_ALLOW_DEMO_ACCOUNTS=true
+# Debian packages the tests need: chromium for the browser tests, a Japanese font so that
+# pages and screenshots render Japanese text.
+SYSTEM_PACKAGES := chromium fonts-ipaexfont
 
-.PHONY: setup demo test lint check
+.PHONY: setup system-deps demo test test-unit test-browser lint check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +19,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 setup: $(VENV)/.installed
+
+# Installs the Debian packages when run as root and one is missing; otherwise says what
+# to install.
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "missing Debian packages: $$missing (run: sudo apt-get install $$missing)"; exit 1; \
+	fi
 
 demo: setup
 	mkdir -p var
@@ -31,6 +46,12 @@ check: setup
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
 
+test-unit: setup
+	$(BIN)/python -m pytest --ignore=tests/browser
+
+# A session of its own: live-server tests empty the database after each test.
+test-browser: setup system-deps
+	$(BIN)/python -m pytest tests/browser
+
 # DATABASE_URL=postgres://... runs the suite on PostgreSQL (as CI does); SQLite otherwise.
-test: lint check
-	$(BIN)/python -m pytest
+test: lint check test-unit test-browser

@@ -287,9 +287,9 @@ def _detail_context(request, measure, **forms) -> dict:
         "root_causes": measure.root_causes.all(),
         "can": can,
         "as_of": as_of,
-        "status_form": forms.get("status_form") or StatusForm(),
-        "verify_form": forms.get("verify_form") or VerificationForm(),
-        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "status_form": forms.get("status_form") or StatusForm(prefix="status"),
+        "verify_form": forms.get("verify_form") or VerificationForm(prefix="verify"),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
     }
@@ -330,7 +330,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 @require_POST
 @object_view(model=Countermeasure, perm="record_status")
 def measure_status_update(request, measure):
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, prefix="status")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -353,7 +353,7 @@ def measure_status_update(request, measure):
 @require_POST
 @object_view(model=Countermeasure, perm="verify_effectiveness")
 def measure_verify_effectiveness(request, measure):
-    form = VerificationForm(request.POST)
+    form = VerificationForm(request.POST, prefix="verify")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -374,7 +374,7 @@ def measure_verify_effectiveness(request, measure):
 @require_POST
 @object_view(model=Countermeasure, perm="reopen_countermeasure")
 def measure_reopen(request, measure):
-    form = ReopenForm(request.POST)
+    form = ReopenForm(request.POST, prefix="reopen")
     if form.is_valid():
         data = form.cleaned_data
         try:

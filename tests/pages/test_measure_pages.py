@@ -102,7 +102,11 @@ def test_recording_progress_updates_timeline_and_history(client_for, people):
     client = client_for("pg_promoter")
     response = client.post(
         reverse("measure-status", args=[measure.pk]),
-        {"status": "in_operation", "effective_on": "2023年7月", "note": "第1回教育を実施"},
+        {
+            "status-status": "in_operation",
+            "status-effective_on": "2023年7月",
+            "status-note": "第1回教育を実施",
+        },
     )
     assert response.status_code == 302
     page = client.get(response.url)
@@ -119,7 +123,7 @@ def test_an_invalid_update_is_explained_next_to_the_field_and_saves_nothing(clie
     measure = Countermeasure.objects.get(code="PG-14")  # running since 2023-04
     response = client_for("pg_second").post(
         reverse("measure-status", args=[measure.pk]),
-        {"status": "on_hold", "effective_on": "2023年3月"},
+        {"status-status": "on_hold", "status-effective_on": "2023年3月"},
     )
     assert response.status_code == 200
     form = response.context["status_form"]
@@ -134,7 +138,7 @@ def test_htmx_update_asks_for_a_full_reload(client_for):
     measure = Countermeasure.objects.get(code="PG-06")
     response = client_for("pg_promoter").post(
         reverse("measure-status", args=[measure.pk]),
-        {"status": "in_operation", "effective_on": "2023年7月"},
+        {"status-status": "in_operation", "status-effective_on": "2023年7月"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 204
@@ -146,14 +150,22 @@ def test_second_line_verifies_and_reopens(client_for):
     client = client_for("pg_second")
     verified = client.post(
         reverse("measure-verify", args=[measure.pk]),
-        {"effective": "yes", "effective_on": "2023年9月", "note": "全員の変更を確認"},
+        {
+            "verify-effective": "yes",
+            "verify-effective_on": "2023年9月",
+            "verify-note": "全員の変更を確認",
+        },
     )
     assert verified.status_code == 302
     page = client.get(verified.url, {"as_of": "2023-10-01"})
     assert page.context["state"].phrase == "2023年1月実施（2023年9月有効性確認済）"
     reopened = client.post(
         reverse("measure-reopen", args=[measure.pk]),
-        {"effective_on": "2023年10月", "planned_for": "2023年12月", "note": "共有IDが残存"},
+        {
+            "reopen-effective_on": "2023年10月",
+            "reopen-planned_for": "2023年12月",
+            "reopen-note": "共有IDが残存",
+        },
     )
     assert reopened.status_code == 302
 
