@@ -81,3 +81,9 @@ def read(response) -> bytes:
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests last: their live server empties the database after each test, so the
+    session's seed would be gone for anything after them."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
