@@ -258,12 +258,7 @@ def _detail_context(request, measure, **forms) -> dict:
         "-effective_on_date", "-recorded_at"
     )
     history = list(measure.history.select_related("history_user").order_by("-history_date"))
-    changes = []
-    for newer, older in itertools.pairwise(history):
-        delta = newer.diff_against(older, excluded_fields=["root_causes", "incidents"])
-        changes.append((newer, delta.changes))
-    if history:
-        changes.append((history[-1], None))
+    changes = _readable_changes(history)
     user = request.user
     can = {
         "record": user.has_perm("measures.record_status", measure),
@@ -293,6 +288,40 @@ def _detail_context(request, measure, **forms) -> dict:
         "comment_form": forms.get("comment_form") or CommentForm(),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
     }
+
+
+def _readable_changes(history: list) -> list[tuple]:
+    """(record, [(field label, old, new)] or None for the creation), newest first; foreign
+    keys shown by name, fetched in one query per related model whatever the history length."""
+    deltas = []
+    for newer, older in itertools.pairwise(history):
+        delta = newer.diff_against(older, excluded_fields=["root_causes", "incidents"])
+        deltas.append((newer, [c for c in delta.changes if not c.field.endswith("_precision")]))
+    names: dict[str, dict] = {}
+    for field in ("owner_unit", "perspective", "parent"):
+        ids = {
+            v
+            for _, changes in deltas
+            for c in changes
+            if c.field == field
+            for v in (c.old, c.new)
+            if v
+        }
+        related = Countermeasure._meta.get_field(field).related_model
+        names[field] = {o.pk: str(o) for o in related.objects.filter(pk__in=ids)} if ids else {}
+    readable = []
+    for record, changes in deltas:
+        rows = []
+        for c in changes:
+            label = Countermeasure._meta.get_field(c.field).verbose_name
+            lookup = names.get(c.field)
+            old = lookup.get(c.old, c.old) if lookup is not None else c.old
+            new = lookup.get(c.new, c.new) if lookup is not None else c.new
+            rows.append((label, old, new))
+        readable.append((record, rows))
+    if history:
+        readable.append((history[-1], None))
+    return readable
 
 
 @require_GET

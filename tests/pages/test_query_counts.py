@@ -25,7 +25,7 @@ EXPECTED = {
     "home": 14,
     "measure-list": 15,
     "measure-list-filtered": 15,
-    "measure-detail": 29,
+    "measure-detail": 31,
     "root-causes": 11,
     "incident-list": 11,
     "responsibility": 10,
