@@ -42,9 +42,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Model checks need no real database.
+CHECK_ENV := DJANGO_SETTINGS_MODULE=config.test_settings DATABASE_URL=sqlite://:memory:
 check: setup
-	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py check
-	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
+	$(CHECK_ENV) $(BIN)/python manage.py check
+	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-unit: setup
 	$(BIN)/python -m pytest --ignore=tests/browser
