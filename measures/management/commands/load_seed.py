@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from measures.seed import chubu_2023_05_12
 from measures.seed.loader import SeedLoader
@@ -33,6 +34,11 @@ class Command(BaseCommand):
             report = SeedLoader(chubu_2023_05_12).load(demo=demo)
         except ValidationError as exc:
             raise CommandError(f"The seed was not loaded (nothing was written): {exc}") from exc
+        if report.total and connection.vendor == "postgresql":
+            # Fresh tables have no planner statistics; without them the permission
+            # subqueries get nested-loop plans ten times slower until autovacuum runs.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if report.total == 0:
             self.stdout.write("Seed already loaded: nothing to do.")
         for kind, count in report.created.items():
