@@ -7,7 +7,7 @@ DEMO_ENV := DJANGO_DEBUG=true THREELINES_ALLOW_DEMO_ACCOUNTS=true
 # pages and screenshots render Japanese text.
 SYSTEM_PACKAGES := chromium fonts-ipaexfont
 
-.PHONY: setup system-deps demo test test-unit test-browser lint check
+.PHONY: setup system-deps demo test test-unit test-live lint check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,8 @@ demo: setup
 	mkdir -p var
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py load_seed --demo
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	# The web server, a Celery worker and beat side by side (honcho; Ctrl-C stops all).
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(DEMO_ENV) $(BIN)/honcho -f Procfile.demo start
 
 lint: setup
 	$(BIN)/ruff check .
@@ -49,11 +50,11 @@ check: setup
 	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-unit: setup
-	$(BIN)/python -m pytest --ignore=tests/browser
+	$(BIN)/python -m pytest --ignore=tests/live
 
-# A session of its own: live-server tests empty the database after each test.
-test-browser: setup system-deps
-	$(BIN)/python -m pytest tests/browser
+# A session of its own: browser and worker tests commit data and empty the database after each test.
+test-live: setup system-deps
+	$(BIN)/python -m pytest tests/live
 
 # DATABASE_URL=postgres://... runs the suite on PostgreSQL (as CI does); SQLite otherwise.
-test: lint check test-unit test-browser
+test: lint check test-unit test-live

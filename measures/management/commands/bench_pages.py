@@ -31,8 +31,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, repeat: int, unit: str, **options):
         try:
-            with transaction.atomic(), override_settings(
-                ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False
+            with (
+                transaction.atomic(),
+                override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False),
             ):
                 self._run(repeat, unit)
                 raise _Rollback
@@ -45,8 +46,9 @@ class Command(BaseCommand):
 
         unit = OrgUnit.objects.get(code=unit_code)
         user = get_user_model().objects.create_user("bench-pages", password=None)
-        gov.role_assign(user=user, role="second_line", org_unit=unit,
-                        valid_from=dt.date(2000, 1, 1), actor=None)
+        gov.role_assign(
+            user=user, role="second_line", org_unit=unit, valid_from=dt.date(2000, 1, 1), actor=None
+        )
         device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
         client = Client()
         client.force_login(user)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from incidents.models import RootCause
 from measures import services
 from measures.models import Countermeasure, StatusEvent
-from tests.browser.conftest import shot, sign_in
+from tests.live.conftest import shot, sign_in
 from tests.conftest import month
 
 
