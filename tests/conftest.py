@@ -84,6 +84,6 @@ def read(response) -> bytes:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Live tests last (browser and worker): they commit data and empty the database after each test, so the
-    session's seed would be gone for anything after them."""
+    """Live tests last (browser and worker): they commit data and empty the database after
+    each test, so the session's seed would be gone for anything after them."""
     items.sort(key=lambda item: "tests/live/" in item.nodeid)

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from incidents.models import RootCause
 from measures import services
 from measures.models import Countermeasure, StatusEvent
-from tests.live.conftest import shot, sign_in
 from tests.conftest import month
+from tests.live.conftest import shot, sign_in
 
 
 def test_promoter_records_an_overdue_measure_as_implemented(page, live_seed):

@@ -44,7 +44,7 @@ def worker(transactional_db, tmp_path):
     }
     log = tmp_path / "worker.log"
     output = log.open("w")
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and app
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",

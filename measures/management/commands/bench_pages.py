@@ -7,7 +7,7 @@ import statistics
 import time
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -79,7 +79,8 @@ class Command(BaseCommand):
                     response = client.get(url)
                     timings.append((time.perf_counter() - started) * 1000)
                 queries = len(ctx.captured_queries)
-                assert response.status_code == 200, (name, response.status_code)
+                if response.status_code != 200:
+                    raise CommandError(f"{name}: HTTP {response.status_code}")
             timings.sort()
             p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
             self.stdout.write(
