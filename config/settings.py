@@ -37,6 +37,20 @@ THREELINES_FISCAL_YEAR_START_MONTH = envint("THREELINES_FISCAL_YEAR_START_MONTH"
 if not 1 <= THREELINES_FISCAL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured("THREELINES_FISCAL_YEAR_START_MONTH must be between 1 and 12.")
 
+# Reminders: lead days before a due date, escalation steps "days overdue:level" (level 1:
+# the 遵守責任者 above the owner unit; level 2: 担当役員, 統括責任者 and the second line), and
+# the address links in mails point at.
+THREELINES_REMINDER_LEAD_DAYS = sorted(
+    (int(d) for d in envlist("THREELINES_REMINDER_LEAD_DAYS", ["30", "7", "1"])), reverse=True
+)
+THREELINES_ESCALATION_STEPS = [
+    (int(days), int(level))
+    for days, level in (
+        step.split(":") for step in envlist("THREELINES_ESCALATION_STEPS", ["14:1", "30:2"])
+    )
+]
+THREELINES_BASE_URL = envstr("THREELINES_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

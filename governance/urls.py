@@ -1,8 +1,6 @@
 from django.urls import path
-from django.views.i18n import set_language
 
 from governance import views
-from governance.decorators import public_view
 
 urlpatterns = [
     path("accounts/login/", views.login, name="login"),
@@ -14,6 +12,6 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/export.csv", views.audit_export, name="audit-export"),
     path("responsibility/", views.responsibility, name="responsibility"),
-    # Django's language switch (POST, CSRF-protected; remembered in a cookie).
-    path("language/", public_view(set_language), name="set-language"),
+    # The language switch (POST, CSRF-protected; a cookie, and the person's mail language).
+    path("language/", views.set_language, name="set-language"),
 ]

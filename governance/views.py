@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
@@ -31,6 +32,7 @@ from governance.models import (
     OrgUnit,
     Role,
     RoleAssignment,
+    UserPreference,
     UserSession,
 )
 from governance.permissions import visible_to
@@ -248,3 +250,16 @@ def responsibility(request):
     return render(
         request, "governance/responsibility.html", {"tree": tree, "orgs": orgs, "as_of": day}
     )
+
+
+@public_view
+@require_POST
+def set_language(request):
+    """Django's language switch (cookie), also remembered for the person's mails."""
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+    return response

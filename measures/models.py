@@ -443,3 +443,21 @@ class Comment(ArchivableModel):
 
     def __str__(self) -> str:
         return f"{self.measure.code}: {self.body[:40]}"
+
+
+# Reminder models live beside their services; importing them here registers them.
+from measures.reminders.models import Digest, Escalation, Notification, ReminderMark  # noqa: E402
+
+__all__ = [
+    "Comment",
+    "Countermeasure",
+    "Digest",
+    "Escalation",
+    "Evidence",
+    "Notification",
+    "Perspective",
+    "RecommendationReflection",
+    "ReminderMark",
+    "RequiredItemCoverage",
+    "StatusEvent",
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures import api, views, views_governance, views_incidents
+from measures import api, views, views_governance, views_incidents, views_notifications
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
@@ -18,6 +18,12 @@ urlpatterns = [
     path("committees/", views_governance.committee_list, name="committee-list"),
     path("committees/<int:pk>/", views_governance.committee_detail, name="committee-detail"),
     path("regulatory-actions/", views_governance.regulatory_list, name="regulatory-list"),
+    path("notifications/", views_notifications.notification_list, name="notification-list"),
+    path(
+        "notifications/read/",
+        views_notifications.notification_mark_read,
+        name="notification-mark-read",
+    ),
     path("api/measures/<int:pk>/", api.measure_detail, name="api-measure"),
     path("api/measures/<int:pk>/status/", api.measure_record_status, name="api-measure-status"),
     path("api/measures/<int:pk>/verify/", api.measure_verify, name="api-measure-verify"),

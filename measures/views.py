@@ -102,7 +102,24 @@ def dashboard(request):
                 title=_("Open and implemented measures by month"),
             ),
             "next_meeting": next(iter(meetings), None),
+            "failed_digests": _failed_digests(request.user),
         },
+    )
+
+
+def _failed_digests(user):
+    """Mails that could not be delivered, for the second line of the people's companies."""
+    from measures.reminders.models import Digest
+
+    orgs = visible_to(user, Organization.objects.all(), "governance.view_audit_log")
+    return (
+        Digest.objects.filter(
+            state=Digest.State.FAILED,
+            user__role_assignments__org_unit__organization__in=orgs,
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("-day")[:20]
     )
 
 
@@ -273,6 +290,7 @@ def _detail_context(request, measure, **forms) -> dict:
         "changes": changes,
         "evidence": measure.evidence.filter(archived_at__isnull=True).select_related("uploaded_by"),
         "comments": measure.comments.filter(archived_at__isnull=True).select_related("author"),
+        "escalations": measure.escalations.all(),
         "reflections": measure.reflections.filter(archived_at__isnull=True).select_related(
             "recommendation__committee", "recommendation__meeting"
         ),

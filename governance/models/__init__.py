@@ -1,7 +1,7 @@
 """Governance: organizations, the responsibility hierarchy, committees, regulatory actions,
 access groups and the audit log."""
 
-from governance.models.access import AccessGroup, RecordShare, UserSession
+from governance.models.access import AccessGroup, RecordShare, UserPreference, UserSession
 from governance.models.audit import AuditEvent
 from governance.models.committees import (
     Committee,
@@ -37,6 +37,7 @@ __all__ = [
     "RequiredItem",
     "Role",
     "RoleAssignment",
+    "UserPreference",
     "UserSession",
     "ValidityQuerySet",
 ]

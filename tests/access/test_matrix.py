@@ -75,6 +75,8 @@ MATRIX = {
     "committee-list": ("get", None, _all(200)),
     "regulatory-list": ("get", None, _all(200)),
     "set-language": ("post", None, _all(302) | {None: 302}),
+    "notification-list": ("get", None, _all(200)),
+    "notification-mark-read": ("post", None, _all(302)),
     "measure-detail": (
         "get",
         _pg_measure_owned_by_head_office,

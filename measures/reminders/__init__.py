@@ -1,0 +1,1 @@
+"""Reminders and escalation: one digest per person per day (see services.py)."""

@@ -1,0 +1,29 @@
+"""Celery tasks of the reminders. They take ids; the services do the work (and have a
+management-command twin: ``manage.py send_reminders``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+
+from measures.reminders.services import TransientMailError, digest_send, reminders_sweep
+
+
+@shared_task(name="measures.reminders_sweep")
+def sweep(day: str | None = None) -> str:
+    report = reminders_sweep(day=dt.date.fromisoformat(day) if day else None, send="queue")
+    return report.summary()
+
+
+@shared_task(
+    name="measures.send_digest",
+    bind=True,
+    autoretry_for=(TransientMailError,),
+    retry_backoff=30,  # 30 s, 60 s, 120 s… (jittered), for transient SMTP errors only
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=6,
+)
+def send_digest(self, digest_id: int) -> str:
+    return digest_send(digest_id=digest_id)
