@@ -1,0 +1,206 @@
+"""The daily sweep: what each person hears about, once, and what goes up the hierarchy."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from governance import services as gov
+from governance.models import OrgUnit, RoleAssignment, UserPreference
+from measures.models import Countermeasure
+from measures.reminders.models import Digest, Escalation, Notification, ReminderMark
+from measures.reminders.services import TransientMailError, digest_send, reminders_sweep
+from measures.reminders.tasks import send_digest
+
+D = dt.date
+
+
+def _items(user, day):
+    digest = Digest.objects.get(user=user, day=day)
+    return sorted((i["kind"], i["title"].split()[0], i.get("n")) for i in digest.items)
+
+
+def test_digest_contents_as_of_a_day(plan):
+    report = reminders_sweep(day=D(2023, 9, 1), send="now")
+    promoter = plan["pg_promoter"]
+    assert _items(promoter, D(2023, 9, 1)) == [("due", "PG-06", 30), ("start", "PG-06", None)]
+    # Table 3-2 items due in 2023年度上期 go to the retailer's second line (their owner unit
+    # holds no first-line role), never to the grid company's people.
+    miraiz = {
+        i["title"].split()[0]
+        for i in Digest.objects.get(user=plan["miraiz_second"], day=D(2023, 9, 1)).items
+    }
+    assert {"MZ-02-1", "MZ-05-5", "MZ-06-3"} <= miraiz
+    assert not any(
+        t.startswith("MZ")
+        for t in (
+            i["title"] for d in Digest.objects.exclude(user=plan["miraiz_second"]) for i in d.items
+        )
+    )
+    assert len(mail.outbox) == len(report.digests)
+    message = next(m for m in mail.outbox if m.to == [promoter.email])
+    assert "PG-06" in message.body and "期限" in message.body
+    assert message.alternatives[0][1] == "text/html"
+    assert f"/measures/{Countermeasure.objects.get(code='PG-06').pk}/" in message.body
+
+
+def test_a_second_run_the_same_day_sends_nothing(plan):
+    first = reminders_sweep(day=D(2023, 9, 1), send="now")
+    sent = len(mail.outbox)
+    second = reminders_sweep(day=D(2023, 9, 1), send="now")
+    assert first.digests and not second.digests
+    assert len(mail.outbox) == sent
+    assert Digest.objects.filter(day=D(2023, 9, 1)).count() == len(first.digests)
+
+
+def test_a_reminder_given_once_is_not_repeated_the_next_day(plan):
+    reminders_sweep(day=D(2023, 9, 1), send="now")
+    reminders_sweep(day=D(2023, 9, 2), send="now")
+    assert not Digest.objects.filter(user=plan["pg_promoter"], day=D(2023, 9, 2)).exists()
+
+
+def test_a_missed_day_is_caught_up(plan):
+    # No sweep ran while PG-06 entered its 30-day window; the first run after does remind.
+    reminders_sweep(day=D(2023, 9, 5), send="now")
+    assert ("due", "PG-06", 30) in _items(plan["pg_promoter"], D(2023, 9, 5))
+    # Then the 7-day reminder, on whatever day the next run comes inside that window.
+    reminders_sweep(day=D(2023, 9, 26), send="now")
+    assert _items(plan["pg_promoter"], D(2023, 9, 26)) == [("due", "PG-06", 7)]
+    assert (
+        ReminderMark.objects.filter(user=plan["pg_promoter"], key__startswith="due:").count() == 2
+    )
+
+
+def test_overdue_escalates_step_by_step(plan):
+    measure = Countermeasure.objects.get(code="PG-06")
+    reminders_sweep(day=D(2023, 10, 10), send="now")  # 10 days overdue: the owner only
+    assert ("overdue", "PG-06", 10) in _items(plan["pg_promoter"], D(2023, 10, 10))
+    escalations = Escalation.objects.filter(measure=measure)
+    assert not escalations.exists()
+    reminders_sweep(day=D(2023, 10, 15), send="now")  # 15 days: the 遵守責任者 above
+    assert _items(plan["pg_manager"], D(2023, 10, 15)) == [("escalation", "PG-06", 15)]
+    assert list(escalations.values_list("level", flat=True)) == [1]
+    reminders_sweep(day=D(2023, 10, 31), send="now")  # 31 days: the top and the second line
+    top = {plan["pg_chief"], plan["pg_second"]}
+    for person in top:
+        assert ("escalation", "PG-06", 31) in _items(person, D(2023, 10, 31))
+    escalation = escalations.get(level=2)
+    assert escalation.days_overdue == 31
+    assert set(escalation.recipients) == {p.pk for p in top}
+    page = plan["superuser"]
+    from django.test import Client
+
+    from tests.conftest import login_verified
+
+    client = Client()
+    login_verified(client, page)
+    detail = client.get(reverse("measure-detail", args=[measure.pk]))
+    assert [e.level for e in detail.context["escalations"]] == [1, 2]
+    assert "レベル2にエスカレーション（31日超過）" in detail.content.decode()
+
+
+def test_role_holders_change_mid_period(plan):
+    old = plan["pg_promoter"]
+    gov.role_end(
+        assignment=RoleAssignment.objects.get(user=old),
+        last_day=D(2023, 9, 15),
+        actor=plan["superuser"],
+    )
+    new = old.__class__.objects.create_user("pg_promoter2", "new@example.invalid", "x" * 16)
+    gov.role_assign(
+        user=new,
+        role="promoter",
+        org_unit=OrgUnit.objects.get(code="pg-head-office-units"),
+        valid_from=D(2023, 9, 16),
+        actor=plan["superuser"],
+    )
+    reminders_sweep(day=D(2023, 9, 20), send="now")
+    assert ("due", "PG-06", 30) in _items(new, D(2023, 9, 20))
+    assert not Digest.objects.filter(user=old).exists()
+
+
+def test_digest_in_the_persons_language(plan):
+    UserPreference.objects.create(user=plan["pg_promoter"], language="en")
+    reminders_sweep(day=D(2023, 9, 1), send="now")
+    message = next(m for m in mail.outbox if m.to == [plan["pg_promoter"].email])
+    assert message.subject.startswith("[Threelines] 2 reminders")
+    assert "due within 30 days" in message.body
+    other = next(m for m in mail.outbox if m.to == [plan["miraiz_second"].email])
+    assert "件のお知らせ" in other.subject  # the default language
+
+
+def test_transient_smtp_error_is_retried_then_succeeds(plan, settings):
+    from tests.reminders.conftest import FlakyBackend
+
+    settings.EMAIL_BACKEND = "tests.reminders.conftest.FlakyBackend"
+    FlakyBackend.calls = 0
+    report = reminders_sweep(day=D(2023, 9, 1), send="no")
+    digest = next(d for d in report.digests if d.user == plan["pg_promoter"])
+    with pytest.raises(TransientMailError):
+        digest_send(digest_id=digest.pk)
+    digest.refresh_from_db()
+    assert (digest.state, digest.attempts) == ("pending", 1)
+    assert "connection lost" in digest.last_error
+    assert digest_send(digest_id=digest.pk) == "sent"
+    digest.refresh_from_db()
+    assert (digest.state, digest.attempts) == ("sent", 2)
+    assert send_digest.autoretry_for == (TransientMailError,)
+    assert send_digest.retry_backoff == 30
+
+
+def test_permanent_failure_is_recorded_and_shown_to_the_second_line(plan, settings, client_for):
+    settings.EMAIL_BACKEND = "tests.reminders.conftest.RefusingBackend"
+    report = reminders_sweep(day=D(2023, 9, 1), send="now")
+    digest = Digest.objects.get(
+        pk=next(d.pk for d in report.digests if d.user == plan["pg_promoter"])
+    )
+    assert digest.state == "failed"
+    assert "no such user" in digest.last_error
+    dashboard = client_for("pg_second").get(reverse("home"))
+    assert digest in list(dashboard.context["failed_digests"])
+    other = client_for("miraiz_second").get(reverse("home"))
+    assert digest not in list(other.context["failed_digests"])
+
+
+def test_a_digest_is_sent_once_even_when_two_workers_try(plan):
+    report = reminders_sweep(day=D(2023, 9, 1), send="no")
+    digest = report.digests[0]
+    assert digest_send(digest_id=digest.pk) == "sent"
+    assert digest_send(digest_id=digest.pk) == "skipped"
+    assert len(mail.outbox) == 1
+
+
+def test_dry_run_prints_and_writes_nothing(plan):
+    out = io.StringIO()
+    call_command("send_reminders", "--date", "2023-09-01", "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "pg_promoter <pg_promoter@example.invalid>" in text
+    assert "PG-06" in text and "30日以内に期限" in text
+    assert not Digest.objects.exists() and not Notification.objects.exists()
+    assert not mail.outbox
+
+
+def test_the_command_sends(plan):
+    out = io.StringIO()
+    call_command("send_reminders", "--date", "2023-09-01", stdout=out)
+    assert "2023-09-01:" in out.getvalue()
+    assert mail.outbox
+
+
+def test_notifications_in_the_app(plan, client_for):
+    reminders_sweep(day=D(2023, 9, 1), send="now")
+    client = client_for("pg_promoter")
+    page = client.get(reverse("notification-list"))
+    notes = list(page.context["page"])
+    assert [n.kind for n in notes] == ["due", "start"] or sorted(n.kind for n in notes) == [
+        "due",
+        "start",
+    ]
+    other = Notification.objects.exclude(user=plan["pg_promoter"]).first()
+    client.post(reverse("notification-mark-read"), {"id": [notes[0].pk, other.pk]})
+    assert Notification.objects.get(pk=notes[0].pk).read_at is not None
+    assert Notification.objects.get(pk=other.pk).read_at is None  # not theirs
+    assert client.get(reverse("notification-list")).context["unread"] == 1
