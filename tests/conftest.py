@@ -10,6 +10,9 @@ from governance.models import Organization
 from measures.seed import chubu_2023_05_12
 from measures.seed.loader import SeedLoader
 
+# Named people, one per role (tests/people.py), for every test directory.
+pytest_plugins = ["tests.people"]
+
 SEED_DATE = dt.date(2023, 5, 12)
 SEED_TEXT = Path(chubu_2023_05_12.__file__).with_name("chubu-2023-05-12-recurrence-prevention.txt")
 

@@ -8,7 +8,6 @@ from governance import services as gov
 from governance.models import OrgUnit
 from measures import services as ms
 from measures.models import Countermeasure
-from tests.access.conftest import client_for, evidence, people  # noqa: F401
 from tests.conftest import month
 
 

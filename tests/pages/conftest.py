@@ -1,1 +1,0 @@
-from tests.access.conftest import client_for, evidence, people  # noqa: F401 - shared fixtures
