@@ -139,9 +139,19 @@ def logout_everywhere(*, user, request=None) -> int:
         action=AuditEvent.Action.LOGOUT_EVERYWHERE,
         request=request,
         actor=user,
+        organization_id=_home_organization_id(user),
         details={"sessions": len(sessions)},
     )
     return len(sessions)
+
+
+def _home_organization_id(user) -> int | None:
+    """The organization a person's sign-in events are logged under (their first role's), so
+    that its second line and auditors see them."""
+    if user is None:
+        return None
+    org = user_organizations(user, today=timezone.localdate()).order_by("code").first()
+    return org.pk if org else None
 
 
 # -- signal receivers (connected in GovernanceConfig.ready) ---------------------------------
@@ -149,7 +159,12 @@ def on_logged_in(sender, request, user, **kwargs):
     if request is None:
         return
     session_started(request=request, user=user)
-    audit_record(action=AuditEvent.Action.LOGIN, request=request, actor=user)
+    audit_record(
+        action=AuditEvent.Action.LOGIN,
+        request=request,
+        actor=user,
+        organization_id=_home_organization_id(user),
+    )
 
 
 def on_logged_out(sender, request, user, **kwargs):
@@ -157,7 +172,12 @@ def on_logged_out(sender, request, user, **kwargs):
         return
     session_ended(session_key=request.session.session_key)
     if user is not None:
-        audit_record(action=AuditEvent.Action.LOGOUT, request=request, actor=user)
+        audit_record(
+            action=AuditEvent.Action.LOGOUT,
+            request=request,
+            actor=user,
+            organization_id=_home_organization_id(user),
+        )
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
@@ -167,6 +187,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         action=AuditEvent.Action.LOGIN_FAILED,
         request=request,
         actor=user,
+        organization_id=_home_organization_id(user),
         object_type="auth.User",
         object_repr=username[:150],
     )
@@ -178,6 +199,7 @@ def on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
         action=AuditEvent.Action.LOCKED_OUT,
         request=request,
         actor=user,
+        organization_id=_home_organization_id(user),
         object_type="auth.User",
         object_repr=(username or "")[:150],
     )

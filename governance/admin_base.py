@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.admin import GuardedModelAdminMixin
 from guardian.models import GroupObjectPermission
@@ -86,6 +87,30 @@ class TrackedAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
         for instance in formset.save(commit=False):
             save_tracked(instance, actor=request.user, reason=admin_reason(instance))
         formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        """After the record and its links are saved, bring derived access in line: guarded
+        records get their object permissions, roster changes their members' groups."""
+        super().save_related(request, form, formsets, change)
+        from governance import permissions
+
+        obj = form.instance
+        if type(obj) in {spec.model for spec in permissions.guarded_models()}:
+            permissions.access_sync_objects(type(obj), [obj.pk], actor=request.user)
+        for user in _people_touched(obj, formsets):
+            permissions.access_sync_user(user, today=timezone.localdate(), actor=request.user)
+
+
+def _people_touched(obj, formsets) -> set:
+    """People whose committee membership was added or changed in this save."""
+    people = {getattr(obj, "user", None)} if hasattr(obj, "committee_id") else set()
+    for formset in formsets:
+        for form in formset.forms:
+            user = getattr(form.instance, "user", None)
+            if user is not None and hasattr(form.instance, "committee_id"):
+                people.add(user)
+    people.discard(None)
+    return people
 
 
 def admin_reason(obj) -> str:

@@ -262,6 +262,11 @@ def access_sync_organization(organization: Organization, *, actor=None) -> int:
     return changes
 
 
+def access_sync_all_objects(*, actor=None) -> int:
+    """Re-derive the permissions of every organization's records (the nightly safety net)."""
+    return sum(access_sync_organization(org, actor=actor) for org in Organization.objects.all())
+
+
 # -- membership -----------------------------------------------------------------------------
 @transaction.atomic
 def access_sync_user(user, *, today: dt.date, actor=None) -> tuple[int, int]:

@@ -339,6 +339,7 @@ def regulatory_action_record(
             actor=actor,
             reason=reason or _("Regulatory action recorded"),
         )
+    permissions.access_sync_objects(RegulatoryAction, [action.pk], actor=actor)
     return action
 
 

@@ -8,6 +8,9 @@ from django.contrib import messages
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# Dates outside this range are typing mistakes, and would overflow date arithmetic.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
 
 def as_of(request) -> dt.date:
     """The date pages are shown as of: ``?as_of=YYYY-MM-DD``, else today."""
@@ -16,12 +19,15 @@ def as_of(request) -> dt.date:
     if not raw:
         return today
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:
         messages.error(
             request, _("%(value)s is not a date (YYYY-MM-DD); showing today.") % {"value": raw}
         )
         return today
+    return day
 
 
 def context(request) -> dict:

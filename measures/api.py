@@ -14,15 +14,19 @@ from governance.permissions import visible_to
 from measures import services
 from measures.forms import AsOfForm, StatusForm, VerificationForm
 from measures.models import Countermeasure, Evidence
-from measures.selectors import measure_state_as_of
+from measures.selectors import measure_states_as_of, measures_visible_to
 
 
 def _errors(errors) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=400)
 
 
-def _state_json(measure: Countermeasure, as_of) -> dict:
-    state = measure_state_as_of(measure=measure, as_of=as_of)
+def _state_json(measure: Countermeasure, as_of, user) -> dict:
+    state = measure_states_as_of(
+        as_of=as_of,
+        measures=Countermeasure.objects.filter(pk=measure.pk),
+        children_within=measures_visible_to(user),
+    )[0]
     return {
         "id": measure.pk,
         "code": measure.code,
@@ -43,7 +47,7 @@ def measure_detail(request, measure):
     if not form.is_valid():
         return _errors(form.errors.get_json_data())
     as_of = form.cleaned_data["as_of"] or timezone.localdate()
-    return JsonResponse(_state_json(measure, as_of))
+    return JsonResponse(_state_json(measure, as_of, request.user))
 
 
 @require_POST
@@ -65,7 +69,7 @@ def measure_record_status(request, measure):
         )
     except ValidationError as exc:
         return _errors(_validation_json(exc))
-    return JsonResponse(_state_json(measure, timezone.localdate()))
+    return JsonResponse(_state_json(measure, timezone.localdate(), request.user))
 
 
 @require_POST
@@ -85,7 +89,7 @@ def measure_verify(request, measure):
         )
     except ValidationError as exc:
         return _errors(_validation_json(exc))
-    return JsonResponse(_state_json(measure, timezone.localdate()))
+    return JsonResponse(_state_json(measure, timezone.localdate(), request.user))
 
 
 def _validation_json(exc: ValidationError) -> dict:

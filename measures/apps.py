@@ -10,7 +10,12 @@ class MeasuresConfig(AppConfig):
         from governance import permissions
         from measures.models import Countermeasure
 
-        work = ("view_countermeasure", "change_countermeasure", "record_status")
+        work = (
+            "view_countermeasure",
+            "change_countermeasure",
+            "record_status",
+            "comment_countermeasure",
+        )
         permissions.register(
             permissions.Guarded(
                 model=Countermeasure,
@@ -21,7 +26,11 @@ class MeasuresConfig(AppConfig):
                         permissions.ORGANIZATION,
                         (*work, "verify_effectiveness", "reopen_countermeasure"),
                     ),
-                    "internal_auditor": (permissions.ORGANIZATION, ("view_countermeasure",)),
+                    # Auditors read everything and may comment (audit findings), never edit.
+                    "internal_auditor": (
+                        permissions.ORGANIZATION,
+                        ("view_countermeasure", "comment_countermeasure"),
+                    ),
                     "viewer": (permissions.SUBTREE, ("view_countermeasure",)),
                 },
             )

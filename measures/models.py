@@ -165,6 +165,12 @@ class Countermeasure(ArchivableModel):
     due_on_precision = precision_field()
     effectiveness_criteria = models.TextField(_("effectiveness criteria"), blank=True)
     effectiveness_check_due = models.DateField(_("effectiveness check due"), null=True, blank=True)
+    planned_on = models.DateField(
+        _("in the plan since"),
+        null=True,
+        blank=True,
+        help_text=_("When the measure entered the plan (valid time); for trends over time."),
+    )
 
     planned_start = PrecisionDateAttribute("planned_start_on")
     due = PrecisionDateAttribute("due_on")
@@ -179,6 +185,7 @@ class Countermeasure(ArchivableModel):
             ("record_status", _("Can record the status of the countermeasure")),
             ("verify_effectiveness", _("Can verify the effectiveness of the countermeasure")),
             ("reopen_countermeasure", _("Can reopen the countermeasure")),
+            ("comment_countermeasure", _("Can comment on the countermeasure")),
         ]
         constraints = [
             models.UniqueConstraint(

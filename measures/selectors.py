@@ -12,12 +12,16 @@ from measures.phrases import MeasureState, state_as_of
 
 
 def measure_states_as_of(
-    *, as_of: dt.date, measures: QuerySet[Countermeasure] | None = None
+    *,
+    as_of: dt.date,
+    measures: QuerySet[Countermeasure] | None = None,
+    children_within: QuerySet[Countermeasure] | None = None,
 ) -> list[MeasureState]:
     """The status and 実施状況 phrase of each measure as of ``as_of`` (valid time).
 
     ``measures`` defaults to every measure that is not archived. Sub-items are read along
-    with their parents so that a parent's phrase can be composed from them. States come in
+    with their parents so that a parent's phrase can be composed from them (only those in
+    ``children_within``, when given: the person's visible measures). States come in
     the plan's order: organization, table position, each sub-item after its parent. Three queries
     whatever the number of measures: measures (with organization, perspective and owner
     unit), their root causes, and the events effective by ``as_of``.
@@ -25,10 +29,12 @@ def measure_states_as_of(
     if measures is None:
         measures = Countermeasure.objects.filter(archived_at__isnull=True)
     wanted = measures.values("pk")
+    children = Q(parent__in=wanted, archived_at__isnull=True)
+    if children_within is not None:
+        # A person sees a parent's wording composed from the sub-items they may open only.
+        children &= Q(pk__in=children_within.values("pk"))
     rows = list(
-        Countermeasure.objects.filter(
-            Q(pk__in=wanted) | Q(parent__in=wanted, archived_at__isnull=True)
-        )
+        Countermeasure.objects.filter(Q(pk__in=wanted) | children)
         .annotate(requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()))
         .select_related("organization", "perspective", "owner_unit", "parent")
         .prefetch_related("root_causes")
@@ -111,7 +117,9 @@ def measure_rows(
         measures = measures.filter(
             Q(title__icontains=text) | Q(detail__icontains=text) | Q(code__icontains=text)
         )
-    states = measure_states_as_of(as_of=as_of, measures=measures.distinct())
+    states = measure_states_as_of(
+        as_of=as_of, measures=measures.distinct(), children_within=measures_visible_to(user)
+    )
     if filters.get("status"):
         states = [s for s in states if s.status == filters["status"]]
     if filters.get("overdue"):
@@ -136,11 +144,7 @@ def sort_states(states: list[MeasureState], sort: str) -> list[MeasureState]:
 def start_passed(state: MeasureState) -> bool:
     """Planned to have started (the whole start period is over) but not started."""
     start = state.measure.planned_start
-    return (
-        start is not None
-        and state.status in (Status.PLANNED, Status.REOPENED)
-        and start.end < state.as_of
-    )
+    return start is not None and state.status == Status.PLANNED and start.end < state.as_of
 
 
 def effectiveness_check_due(state: MeasureState, *, within_days: int = 30) -> bool:
@@ -153,38 +157,48 @@ def effectiveness_check_due(state: MeasureState, *, within_days: int = 30) -> bo
 
 
 def status_counts(states: list[MeasureState]) -> dict:
-    """{(organization, perspective name): {status: count}} for the summary table."""
+    """{(organization, perspective name): {status: count}} for the summary table. A
+    sub-item counts through its parent, unless the parent is not among ``states``."""
+    listed = {state.measure.pk for state in states}
     table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for state in states:
         measure = state.measure
-        if measure.parent_id:
-            continue  # counted through its parent
+        if measure.parent_id in listed:
+            continue
         key = (str(measure.organization), measure.perspective.name if measure.perspective else "")
         table[key][state.status] += 1
     return {key: dict(counts) for key, counts in sorted(table.items())}
 
 
 def open_counts_by_month(*, measures: QuerySet[Countermeasure], months: list[dt.date]) -> list:
-    """(month end, open, running or done) for each month end, from one read of the events."""
-    rows = list(measures.filter(parent__isnull=True).only("id", "nature", "verb"))
-    events: dict[int, list[StatusEvent]] = defaultdict(list)
-    for event in StatusEvent.objects.filter(measure__in=[m.pk for m in rows]).only(
-        "measure_id", "status", "effective_on_date", "recorded_at"
-    ):
-        events[event.measure_id].append(event)
-    result = []
-    for month_end in months:
-        open_count = done = 0
-        for measure in rows:
-            latest = max(
-                (e for e in events[measure.pk] if e.effective_on_date <= month_end),
-                key=lambda e: (e.effective_on_date, e.recorded_at),
-                default=None,
-            )
-            status = latest.status if latest else Status.PLANNED
+    """(month end, open, implemented or running) at each month end, counting the items
+    people work on (measures without sub-items) from the day they entered the plan. One read
+    of the events, one pass per measure."""
+    parents = set(
+        Countermeasure.objects.filter(
+            parent__in=measures.values("pk"), archived_at__isnull=True
+        ).values_list("parent_id", flat=True)
+    )
+    rows = [m for m in measures.only("id", "planned_on") if m.pk not in parents]
+    timeline: dict[int, list[tuple[dt.date, dt.datetime, str]]] = defaultdict(list)
+    for measure_id, effective, recorded, status in StatusEvent.objects.filter(
+        measure__in=[m.pk for m in rows]
+    ).values_list("measure_id", "effective_on_date", "recorded_at", "status"):
+        timeline[measure_id].append((effective, recorded, status))
+    open_counts = [0] * len(months)
+    done_counts = [0] * len(months)
+    for measure in rows:
+        events = sorted(timeline[measure.pk])
+        start = min([measure.planned_on or dt.date.max] + [e[0] for e in events[:1]])
+        position, status = 0, Status.PLANNED
+        for index, month_end in enumerate(months):
+            while position < len(events) and events[position][0] <= month_end:
+                status = events[position][2]
+                position += 1
+            if start > month_end:
+                continue
             if status in RUNNING_OR_DONE:
-                done += 1
+                done_counts[index] += 1
             elif status != Status.CANCELLED:
-                open_count += 1
-        result.append((month_end, open_count, done))
-    return result
+                open_counts[index] += 1
+    return list(zip(months, open_counts, done_counts, strict=True))

@@ -113,10 +113,12 @@ def countermeasure_create(
     due: PrecisionDate | None = None,
     effectiveness_criteria: str = "",
     effectiveness_check_due: dt.date | None = None,
+    planned_on: dt.date | None = None,
     actor,
     reason: str = "",
 ) -> Countermeasure:
     """Create a measure of ``organization``; a sub-item goes under a top-level ``parent``.
+    ``planned_on`` (default today) is when it entered the plan.
 
     Every linked row (parent, perspective, owner unit, root causes) must belong to the same
     organization; incidents must involve it.
@@ -136,6 +138,7 @@ def countermeasure_create(
         recurrence_months=recurrence_months,
         effectiveness_criteria=effectiveness_criteria,
         effectiveness_check_due=effectiveness_check_due,
+        planned_on=planned_on or timezone.localdate(),
     )
     measure.planned_start = planned_start
     measure.due = due
@@ -164,7 +167,7 @@ def countermeasure_update(
         raise TypeError(f"countermeasure_update cannot change {sorted(unknown)}")
     if not reason:
         raise ValidationError(_("Say why the measure changes."), code="reason_required")
-    measure = Countermeasure.objects.select_for_update().get(pk=measure.pk)
+    measure = _lock(measure)
     changed = {name for name, value in fields.items() if getattr(measure, name) != value}
     if changed & {"nature", "verb"} and measure.events.exists():
         raise ValidationError(
@@ -232,8 +235,18 @@ def _latest_event(measure: Countermeasure) -> StatusEvent | None:
 
 
 def _lock(measure: Countermeasure) -> Countermeasure:
-    """Serialise writers of one measure's timeline."""
-    return Countermeasure.objects.select_for_update().get(pk=measure.pk)
+    """Serialise writers of one measure's timeline; an archived measure takes no writes."""
+    locked = Countermeasure.objects.select_for_update().get(pk=measure.pk)
+    _refuse_archived(locked)
+    return locked
+
+
+def _refuse_archived(measure: Countermeasure) -> None:
+    if measure.archived_at is not None:
+        raise ValidationError(
+            _("This measure was taken out of the plan (archived); it takes no more changes."),
+            code="archived",
+        )
 
 
 def _check_date(
@@ -421,7 +434,7 @@ def countermeasure_reopen(
 @transaction.atomic
 def countermeasure_archive(*, measure: Countermeasure, actor, reason: str) -> Countermeasure:
     """Take a measure entered by mistake out of the plan; it stays in the history."""
-    measure = _lock(measure)
+    measure = Countermeasure.objects.select_for_update().get(pk=measure.pk)
     if measure.archived_at is None:
         measure.archived_at = timezone.now()
         save_tracked(measure, actor=actor, reason=reason, validate=False)
@@ -482,6 +495,7 @@ def evidence_attach(
     status_event: StatusEvent | None = None,
 ) -> Evidence:
     """Store a file as evidence for ``measure`` under its SHA-256."""
+    _refuse_archived(measure)
     if uploaded.size > MAX_EVIDENCE_BYTES:
         raise ValidationError(
             {"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_EVIDENCE_BYTES >> 20}},
@@ -513,6 +527,7 @@ def evidence_attach(
 @transaction.atomic
 def comment_add(*, measure: Countermeasure, body: str, actor) -> Comment:
     """Add a comment to a measure (anyone who may see the measure)."""
+    _refuse_archived(measure)
     if not body.strip():
         raise ValidationError({"body": _("Write the comment.")}, code="empty")
     comment = Comment(measure=measure, body=body.strip(), author=actor)

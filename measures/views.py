@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -50,7 +51,7 @@ PAGE_SIZE = 50
 def dashboard(request):
     as_of = requested_as_of(request)
     visible = measures_visible_to(request.user)
-    states = measure_states_as_of(as_of=as_of, measures=visible)
+    states = measure_states_as_of(as_of=as_of, measures=visible, children_within=visible)
     mine = set(visible_to(request.user, visible, "record_status").values_list("pk", flat=True))
     overdue = [s for s in states if s.is_overdue]
     starts = [s for s in states if start_passed(s)]
@@ -77,7 +78,9 @@ def dashboard(request):
     months = _month_ends(as_of, 24)
     meetings = (
         Meeting.objects.filter(
-            committee__in=visible_to(request.user, _committees()), held_on__gte=as_of
+            committee__in=visible_to(request.user, _committees()),
+            held_on__gte=as_of,
+            archived_at__isnull=True,
         )
         .select_related("committee")
         .order_by("held_on")[:1]
@@ -177,12 +180,14 @@ def measure_list(request):
     form, as_of, rows = _rows_for(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "as_of": as_of, "total": len(rows)}
-    template = (
-        "measures/_list_results.html"
-        if request.headers.get("HX-Request")
-        else ("measures/list.html")
+    # htmx asks for the results only; its history restore (a cache miss) needs the page.
+    partial = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
     )
-    return render(request, template, context)
+    template = "measures/_list_results.html" if partial else "measures/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 XLSX_HEADER = [
@@ -226,14 +231,14 @@ def measure_export(request):
                 m.code,
                 str(m.organization),
                 m.perspective.name if m.perspective else "",
-                f"{m.label}{m.title}",
+                _cell(f"{m.label}{m.title}"),
                 "、".join(rc.label for rc in m.root_causes.all()),
-                m.owner_unit.name if m.owner_unit else m.owner_label,
+                _cell(m.owner_unit.name if m.owner_unit else m.owner_label),
                 m.get_nature_display(),
                 m.planned_start.ja() if m.planned_start else "",
                 m.due.ja() if m.due else "",
                 str(state.status_label),
-                state.phrase,
+                _cell(state.phrase),
                 _("yes") if state.is_overdue else "",
             ]
         )
@@ -246,14 +251,7 @@ def measure_export(request):
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
     stream = io.BytesIO()
     book.save(stream)
-    from governance.audit import audit_record
-
-    audit_record(
-        action=AuditEvent.Action.EXPORTED,
-        request=request,
-        object_type="measures.Countermeasure",
-        details={"rows": len(rows), "as_of": as_of.isoformat(), "filters": request.GET.dict()},
-    )
+    _audit_export(request, rows, as_of, form)
     response = HttpResponse(
         stream.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -262,14 +260,45 @@ def measure_export(request):
     return response
 
 
+def _audit_export(request, rows, as_of, form) -> None:
+    """One audit event per organization whose rows were exported, so that each company's
+    second line and auditors see it; the filters are logged as cleaned values."""
+    from governance.audit import audit_record
+
+    filters = {
+        name: str(value)
+        for name, value in (form.cleaned_data.items() if form.is_bound else [])
+        if value not in (None, "", False)
+    }
+    counts: dict[int, int] = {}
+    for state in rows:
+        counts[state.measure.organization_id] = counts.get(state.measure.organization_id, 0) + 1
+    for org_id, count in sorted(counts.items()) or [(None, 0)]:
+        audit_record(
+            action=AuditEvent.Action.EXPORTED,
+            request=request,
+            organization_id=org_id,
+            object_type="measures.Countermeasure",
+            details={"rows": count, "as_of": as_of.isoformat(), "filters": filters},
+        )
+
+
+def _cell(value: str) -> str:
+    """Text as text: a leading = + - @ would make a spreadsheet formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 # -- detail -----------------------------------------------------------------------------------
 def _detail_context(request, measure, **forms) -> dict:
     as_of = requested_as_of(request)
+    visible = measures_visible_to(request.user)
     state = measure_states_as_of(
-        as_of=as_of, measures=Countermeasure.objects.filter(pk=measure.pk)
+        as_of=as_of,
+        measures=Countermeasure.objects.filter(pk=measure.pk),
+        children_within=visible,
     )[0]
     sub_states = measure_states_as_of(
-        as_of=as_of, measures=measure.sub_items.filter(archived_at__isnull=True)
+        as_of=as_of, measures=visible.filter(parent=measure), children_within=visible
     )
     events = measure.events.select_related("recorded_by").order_by(
         "-effective_on_date", "-recorded_at"
@@ -281,6 +310,7 @@ def _detail_context(request, measure, **forms) -> dict:
         "record": user.has_perm("measures.record_status", measure),
         "verify": user.has_perm("measures.verify_effectiveness", measure),
         "reopen": user.has_perm("measures.reopen_countermeasure", measure),
+        "comment": user.has_perm("measures.comment_countermeasure", measure),
     }
     return {
         "measure": measure,
@@ -440,7 +470,7 @@ def measure_reopen(request, measure):
 
 
 @require_POST
-@object_view(model=Countermeasure)
+@object_view(model=Countermeasure, perm="comment_countermeasure")
 def measure_comment(request, measure):
     form = CommentForm(request.POST)
     if form.is_valid():

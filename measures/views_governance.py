@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -33,9 +33,12 @@ def committee_detail(request, committee):
     reflections = RecommendationReflection.objects.filter(
         archived_at__isnull=True, measure__in=visible
     ).select_related("measure")
+    # Whether a recommendation is reflected counts every measure; the links shown are the
+    # ones this person may open.
     recommendations = (
         committee.recommendations.filter(archived_at__isnull=True)
         .select_related("meeting")
+        .annotate(reflected=Count("reflections", filter=Q(reflections__archived_at__isnull=True)))
         .prefetch_related(Prefetch("reflections", queryset=reflections, to_attr="visible"))
     )
     return render(

@@ -12,7 +12,7 @@ from governance.models import AuditEvent
 from governance.permissions import visible_to
 from governance.ui import as_of as requested_as_of
 from incidents.models import Incident, RootCause
-from measures.models import Status
+from measures.models import Countermeasure, Status
 from measures.selectors import measure_states_as_of, measures_visible_to
 
 
@@ -34,9 +34,8 @@ def incident_page(request, incident):
     root_causes = visible_to(request.user, incident.root_causes.all()).select_related(
         "organization"
     )
-    measures = measures_visible_to(request.user).filter(
-        Q(incidents=incident) | Q(root_causes__incidents=incident)
-    )
+    visible = measures_visible_to(request.user)
+    measures = visible.filter(Q(incidents=incident) | Q(root_causes__incidents=incident))
     return render(
         request,
         "incidents/detail.html",
@@ -44,7 +43,9 @@ def incident_page(request, incident):
             "incident": incident,
             "metrics": incident.metrics.filter(archived_at__isnull=True),
             "root_causes": root_causes,
-            "states": measure_states_as_of(as_of=as_of, measures=measures.distinct()),
+            "states": measure_states_as_of(
+                as_of=as_of, measures=measures.distinct(), children_within=visible
+            ),
             "as_of": as_of,
         },
     )
@@ -61,11 +62,19 @@ def root_cause_matrix(request):
         .select_related("organization")
         .order_by("organization__code", "number")
     )
-    states = measure_states_as_of(as_of=as_of, measures=measures_visible_to(request.user))
+    # Coverage counts every measure of the company (a root cause is not "uncovered" because
+    # this person cannot open the measures); the columns show only those they may open.
+    orgs = {c.organization_id for c in causes}
+    states = measure_states_as_of(
+        as_of=as_of,
+        measures=Countermeasure.objects.filter(organization__in=orgs, archived_at__isnull=True),
+    )
+    visible = set(measures_visible_to(request.user).values_list("pk", flat=True))
     tables = []
     for org in sorted({c.organization for c in causes}, key=lambda o: o.code):
         org_causes = [c for c in causes if c.organization_id == org.pk]
         org_states = [s for s in states if s.measure.organization_id == org.pk]
+        shown = [s for s in org_states if s.measure.pk in visible]
         links = {(rc.pk, s.measure.pk) for s in org_states for rc in s.measure.root_causes.all()}
         rows = []
         for cause in org_causes:
@@ -77,10 +86,10 @@ def root_cause_matrix(request):
             rows.append(
                 {
                     "cause": cause,
-                    "cells": [(cause.pk, s.measure.pk) in links for s in org_states],
+                    "cells": [(cause.pk, s.measure.pk) in links for s in shown],
                     "uncovered": not covering,
                     "count": len(covering),
                 }
             )
-        tables.append({"organization": org, "states": org_states, "rows": rows})
+        tables.append({"organization": org, "states": shown, "rows": rows})
     return render(request, "incidents/root_causes.html", {"tables": tables, "as_of": as_of})

@@ -251,6 +251,7 @@ class SeedLoader:
             owner_label=row.get("owner_label", ""),
             planned_start=_pd(row["planned_start"]) if "planned_start" in row else None,
             due=_pd(row["due"]) if "due" in row else None,
+            planned_on=self._planned_on(row),
             actor=self.actor,
             reason=self.reason,
         )
@@ -269,6 +270,12 @@ class SeedLoader:
             )
             self.report.count("status events")
         return measure
+
+    def _planned_on(self, row) -> dt.date:
+        """In the plan since its first recorded event, or at the latest the plan's date."""
+        source = dt.date.fromisoformat(self.data.SOURCE_DATE)
+        events = [_pd(event[1]).start for event in row.get("events", [])]
+        return min([source, *events])
 
     # -- demo ---------------------------------------------------------------------------
     def _demo_accounts(self) -> None:

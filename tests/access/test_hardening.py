@@ -44,9 +44,16 @@ def test_security_headers(client, settings):
     assert "unsafe-inline" not in csp
 
 
-def test_session_cookie_is_secure_and_expires(settings):
-    from django.conf import settings as live
+def test_session_cookie_is_secure_and_expires(client, people):
+    """Outside debug mode (the test settings) the cookies are secure and HTTP-only, and the
+    session expires 30 minutes after the last request."""
+    response = client.post(
+        reverse("login"), {"username": "pg_promoter", "password": "a-long-test-password"}
+    )
+    cookie = response.cookies["sessionid"]
+    assert cookie["secure"] and cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    from django.conf import settings
 
-    assert live.SESSION_COOKIE_HTTPONLY
-    assert live.SESSION_SAVE_EVERY_REQUEST
-    assert live.SESSION_COOKIE_AGE <= 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60

@@ -315,7 +315,7 @@ def test_object_permissions_are_shown_not_edited(admin_client, office, officer, 
     }
     assert grants == {
         "unit:chubu-pg:pg-internal-audit:internal_auditor": (
-            ["Can view countermeasure"],
+            ["Can comment on the countermeasure", "Can view countermeasure"],
             ["officer"],
         )
     }

@@ -22,11 +22,11 @@ PAGES = {
 }
 # Pinned: a change here is a change in how much a page asks of the database.
 EXPECTED = {
-    "home": 15,
+    "home": 16,
     "measure-list": 15,
     "measure-list-filtered": 15,
-    "measure-detail": 32,
-    "root-causes": 11,
+    "measure-detail": 34,
+    "root-causes": 12,
     "incident-list": 11,
     "responsibility": 10,
 }
