@@ -223,6 +223,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 EMAIL_BACKEND = envstr("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = envstr("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # file backend
+EMAIL_HOST = envstr("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = envstr("DJANGO_DEFAULT_FROM_EMAIL", "threelines@localhost")
 
 LOGGING = {

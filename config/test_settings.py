@@ -7,6 +7,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory, unless a test's worker process is told to write files it can read back.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.locmem.EmailBackend"
+)
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
