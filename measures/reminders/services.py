@@ -352,6 +352,7 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
             ReminderMark.objects.bulk_create(
                 [ReminderMark(user_id=user_id, key=i.key, day=day) for i in person_items if i.once],
                 ignore_conflicts=True,
+                batch_size=1000,
             )
             Notification.objects.bulk_create(
                 [
@@ -366,19 +367,25 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
                         due=i.due,
                     )
                     for i in person_items
-                ]
+                ],
+                batch_size=1000,
             )
-        for esc in escalations:
-            Escalation.objects.get_or_create(
-                measure=esc["measure"],
-                due_on=esc["due_on"],
-                level=esc["level"],
-                defaults={
-                    "days_overdue": esc["days_overdue"],
-                    "escalated_on": day,
-                    "recipients": sorted(esc["people"]),
-                },
-            )
+        # Recorded once per measure, due date and level (the unique constraint decides).
+        Escalation.objects.bulk_create(
+            [
+                Escalation(
+                    measure=esc["measure"],
+                    due_on=esc["due_on"],
+                    level=esc["level"],
+                    days_overdue=esc["days_overdue"],
+                    escalated_on=day,
+                    recipients=sorted(esc["people"]),
+                )
+                for esc in escalations
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
         stale = timezone.now() - dt.timedelta(minutes=10)
         requeue = list(
             Digest.objects.filter(state=Digest.State.PENDING, created_at__lt=stale)

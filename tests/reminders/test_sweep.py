@@ -204,3 +204,17 @@ def test_notifications_in_the_app(plan, client_for):
     assert Notification.objects.get(pk=notes[0].pk).read_at is not None
     assert Notification.objects.get(pk=other.pk).read_at is None  # not theirs
     assert client.get(reverse("notification-list")).context["unread"] == 1
+
+
+def test_bench_reminders_runs_and_keeps_nothing(seed):
+    before = Countermeasure.objects.count()
+    out = io.StringIO()
+    call_command("bench_reminders", "--measures", "50", stdout=out)
+    assert "98 measures, sweep for 2023-09-01" in out.getvalue()
+    assert Countermeasure.objects.count() == before
+
+
+def test_switching_language_is_remembered_for_mails(plan, client_for):
+    client = client_for("pg_promoter")
+    client.post(reverse("set-language"), {"language": "en", "next": "/"})
+    assert UserPreference.objects.get(user=plan["pg_promoter"]).language == "en"
