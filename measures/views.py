@@ -404,101 +404,101 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-@require_POST
-@object_view(model=Countermeasure, perm="record_status")
-def measure_status_update(request, measure):
-    form = StatusForm(request.POST, prefix="status")
+def _write(request, measure, form, form_key: str, ok: str, call):
+    """Validate ``form``, call the service with its data; a refusal goes next to the fields
+    and nothing is saved. One shape for every form on the detail page."""
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.countermeasure_record_status(
-                measure=measure,
-                status=data["status"],
-                effective_on=data["effective_on"],
-                planned_for=data["planned_for"],
-                occurrence_count=data["occurrence_count"],
-                note=data["note"],
-                actor=request.user,
-            )
+            call(form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            return _after_write(request, measure, _("The status was recorded."))
-    return _form_failed(request, measure, status_form=form)
+            return _after_write(request, measure, ok)
+    return _form_failed(request, measure, **{form_key: form})
+
+
+@require_POST
+@object_view(model=Countermeasure, perm="record_status")
+def measure_status_update(request, measure):
+    return _write(
+        request,
+        measure,
+        StatusForm(request.POST, prefix="status"),
+        "status_form",
+        _("The status was recorded."),
+        lambda data: services.countermeasure_record_status(
+            measure=measure,
+            status=data["status"],
+            effective_on=data["effective_on"],
+            planned_for=data["planned_for"],
+            occurrence_count=data["occurrence_count"],
+            note=data["note"],
+            actor=request.user,
+        ),
+    )
 
 
 @require_POST
 @object_view(model=Countermeasure, perm="verify_effectiveness")
 def measure_verify_effectiveness(request, measure):
-    form = VerificationForm(request.POST, prefix="verify")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.countermeasure_verify_effectiveness(
-                measure=measure,
-                effective=data["effective"],
-                effective_on=data["effective_on"],
-                note=data["note"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _after_write(request, measure, _("The verification was recorded."))
-    return _form_failed(request, measure, verify_form=form)
+    return _write(
+        request,
+        measure,
+        VerificationForm(request.POST, prefix="verify"),
+        "verify_form",
+        _("The verification was recorded."),
+        lambda data: services.countermeasure_verify_effectiveness(
+            measure=measure,
+            effective=data["effective"],
+            effective_on=data["effective_on"],
+            note=data["note"],
+            actor=request.user,
+        ),
+    )
 
 
 @require_POST
 @object_view(model=Countermeasure, perm="reopen_countermeasure")
 def measure_reopen(request, measure):
-    form = ReopenForm(request.POST, prefix="reopen")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.countermeasure_reopen(
-                measure=measure,
-                effective_on=data["effective_on"],
-                planned_for=data["planned_for"],
-                note=data["note"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _after_write(request, measure, _("The measure was reopened."))
-    return _form_failed(request, measure, reopen_form=form)
+    return _write(
+        request,
+        measure,
+        ReopenForm(request.POST, prefix="reopen"),
+        "reopen_form",
+        _("The measure was reopened."),
+        lambda data: services.countermeasure_reopen(
+            measure=measure,
+            effective_on=data["effective_on"],
+            planned_for=data["planned_for"],
+            note=data["note"],
+            actor=request.user,
+        ),
+    )
 
 
 @require_POST
 @object_view(model=Countermeasure, perm="comment_countermeasure")
 def measure_comment(request, measure):
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add(
-                measure=measure, body=form.cleaned_data["body"], actor=request.user
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _after_write(request, measure, _("The comment was added."))
-    return _form_failed(request, measure, comment_form=form)
+    return _write(
+        request,
+        measure,
+        CommentForm(request.POST),
+        "comment_form",
+        _("The comment was added."),
+        lambda data: services.comment_add(measure=measure, body=data["body"], actor=request.user),
+    )
 
 
 @require_POST
 @object_view(model=Countermeasure, perm="record_status")
 def measure_evidence_upload(request, measure):
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.evidence_attach(
-                measure=measure,
-                uploaded=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _after_write(request, measure, _("The evidence was attached."))
-    return _form_failed(request, measure, evidence_form=form)
+    return _write(
+        request,
+        measure,
+        EvidenceForm(request.POST, request.FILES),
+        "evidence_form",
+        _("The evidence was attached."),
+        lambda data: services.evidence_attach(
+            measure=measure, uploaded=data["file"], title=data["title"], actor=request.user
+        ),
+    )
