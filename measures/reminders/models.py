@@ -31,6 +31,7 @@ class Digest(models.Model):
     items = models.JSONField(_("items"), default=list)
     language = models.CharField(_("language"), max_length=10)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -39,6 +39,8 @@ from measures.selectors import measure_states_as_of
 
 logger = logging.getLogger(__name__)
 
+# A digest "sending" for longer than this was abandoned by a dead worker.
+SENDING_TIMEOUT = dt.timedelta(minutes=15)
 DONE = {Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED}
 FIRST_LINE = {Role.CHIEF_OFFICER, Role.EXECUTIVE, Role.MANAGER, Role.PROMOTER}
 
@@ -386,9 +388,12 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
             ignore_conflicts=True,
             batch_size=1000,
         )
-        stale = timezone.now() - dt.timedelta(minutes=10)
+        now = timezone.now()
+        stale = Q(state=Digest.State.PENDING, created_at__lt=now - dt.timedelta(minutes=10)) | Q(
+            state=Digest.State.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
+        )
         requeue = list(
-            Digest.objects.filter(state=Digest.State.PENDING, created_at__lt=stale)
+            Digest.objects.filter(stale)
             .exclude(pk__in=[d.pk for d in created])
             .values_list("pk", flat=True)
         )
@@ -437,8 +442,14 @@ def digest_send(*, digest_id: int) -> str:
     """Send one digest. Returns its state. Raises TransientMailError when a retry may help
     (the digest is pending again); a permanent failure is recorded and logged for the
     second line."""
-    claimed = Digest.objects.filter(pk=digest_id, state__in=[Digest.State.PENDING]).update(
-        state=Digest.State.SENDING, attempts=F("attempts") + 1
+    now = timezone.now()
+    claimable = Q(state=Digest.State.PENDING) | Q(
+        # A worker that died while sending left it "sending"; after a while it is fair game.
+        state=Digest.State.SENDING,
+        claimed_at__lt=now - SENDING_TIMEOUT,
+    )
+    claimed = Digest.objects.filter(claimable, pk=digest_id).update(
+        state=Digest.State.SENDING, attempts=F("attempts") + 1, claimed_at=now
     )
     if claimed != 1:
         return "skipped"

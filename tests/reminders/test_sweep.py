@@ -218,3 +218,20 @@ def test_switching_language_is_remembered_for_mails(plan, client_for):
     client = client_for("pg_promoter")
     client.post(reverse("set-language"), {"language": "en", "next": "/"})
     assert UserPreference.objects.get(user=plan["pg_promoter"]).language == "en"
+
+
+def test_a_digest_abandoned_while_sending_is_sent_by_the_next_sweep(plan):
+    import time_machine
+    from django.utils import timezone
+
+    report = reminders_sweep(day=D(2023, 9, 1), send="no")
+    digest = report.digests[0]
+    Digest.objects.filter(pk=digest.pk).update(state="sending", claimed_at=timezone.now())
+    assert digest_send(digest_id=digest.pk) == "skipped"  # another worker is on it
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=16)):
+        again = reminders_sweep(day=D(2023, 9, 1), send="now")
+    assert digest.pk in again.requeued
+    digest.refresh_from_db()
+    assert digest.state == "sent"
+    # Every digest still waiting went out with it, each once.
+    assert len(mail.outbox) == len(again.requeued) == len(report.digests)
