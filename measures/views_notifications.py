@@ -32,7 +32,7 @@ def notification_list(request):
 def notification_mark_read(request):
     """Mark the chosen (or all) of one's own notifications read; others' ids are ignored."""
     mine = Notification.objects.filter(user=request.user, read_at__isnull=True)
-    ids = [i for i in request.POST.getlist("id") if i.isdigit()]
+    ids = [i for i in request.POST.getlist("id") if i.isdigit() and int(i) < 2**63]
     chosen = mine.filter(pk__in=ids) if ids else mine
     count = chosen.update(read_at=timezone.now())
     messages.success(request, _("%(n)d notifications marked read.") % {"n": count})

@@ -17,6 +17,7 @@ class Digest(models.Model):
         SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        SUPERSEDED = "superseded", _("superseded by a later digest")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

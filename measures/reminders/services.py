@@ -71,6 +71,7 @@ def reason_text(kind: str, n: int | None = None, level: int | None = None) -> st
         "effectiveness": _("effectiveness check due"),
         "occurrence": _("next occurrence due"),
         "regulatory": _("response to the regulator due within %(n)d days"),
+        "regulatory_passed": _("response to the regulator was due %(n)d days ago"),
     }
     return texts[kind] % {"n": n or 0, "level": level or 0}
 
@@ -114,8 +115,25 @@ class Holders:
                 return people
         return set()
 
-    def top(self, org_id: int) -> set[int]:
-        return self.of_org(org_id, {Role.CHIEF_OFFICER, Role.EXECUTIVE, Role.SECOND_LINE})
+    def top(self, measure: Countermeasure) -> set[int]:
+        """The 統括責任者 and 担当役員 on the owner unit's path up to the company's top (only
+        they see the measure), and the second line of the company."""
+        people = self.of_org(measure.organization_id, {Role.SECOND_LINE})
+        unit = self.units.get(measure.owner_unit_id) if measure.owner_unit_id else None
+        if unit is None:  # owned by the company as a whole: its top units
+            tops = [
+                u
+                for u in self.units.values()
+                if u.organization_id == measure.organization_id and u.parent_id is None
+            ]
+        else:
+            tops = []
+            while unit is not None:
+                tops.append(unit)
+                unit = self.units.get(unit.parent_id) if unit.parent_id else None
+        for each in tops:
+            people |= self.of_unit(each.pk, {Role.CHIEF_OFFICER, Role.EXECUTIVE})
+        return people
 
 
 # -- what is due --------------------------------------------------------------------------------
@@ -166,9 +184,9 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
                 for step_days, level in settings.THREELINES_ESCALATION_STEPS:
                     if -left < step_days:
                         continue
-                    people = (
-                        holders.managers_above(m) if level == 1 else holders.top(m.organization_id)
-                    ) or holders.top(m.organization_id)
+                    # Level 1: the 遵守責任者 above; level 2 and beyond: the top and the second
+                    # line (whoever it is, they can open the measure).
+                    people = (holders.managers_above(m) if level == 1 else set()) or holders.top(m)
                     escalations.append(
                         {
                             "measure": m,
@@ -207,11 +225,7 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
                         ),
                     )
         start = m.planned_start
-        if (
-            start is not None
-            and state.status in (Status.PLANNED, Status.REOPENED)
-            and (start.end < day)
-        ):
+        if start is not None and state.status == Status.PLANNED and (start.end < day):
             give(
                 owners,
                 Item(
@@ -249,23 +263,38 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
                         measure_id=m.pk,
                     ),
                 )
+    # Deadlines ahead within the longest lead, and passed ones (a missed day must not lose
+    # them): each threshold, and the passing itself, once.
+    horizon = day + dt.timedelta(days=max(leads, default=0))
     for action in RegulatoryAction.objects.filter(
-        archived_at__isnull=True, response_due__gte=day
-    ).select_related("organization"):
+        archived_at__isnull=True, response_due__isnull=False, response_due__lte=horizon
+    ):
         left = (action.response_due - day).days
-        lead = min((d for d in leads if d >= left), default=None)
-        if lead is None:
-            continue
+        if left < 0:
+            key, n, kind = (
+                f"regulatory:{action.pk}:{action.response_due}:passed",
+                -left,
+                ("regulatory_passed"),
+            )
+        else:
+            lead = min((d for d in leads if d >= left), default=None)
+            if lead is None:
+                continue
+            key, n, kind = (
+                f"regulatory:{action.pk}:{action.response_due}:{lead}",
+                lead,
+                ("regulatory"),
+            )
         people = holders.of_org(action.organization_id, {Role.SECOND_LINE, Role.CHIEF_OFFICER})
         give(
             people,
             Item(
-                "regulatory",
-                f"regulatory:{action.pk}:{action.response_due}:{lead}",
+                kind,
+                key,
                 str(action),
                 _url("regulatory-list"),
                 action.response_due.isoformat(),
-                n=lead,
+                n=n,
             ),
         )
     return items, escalations
@@ -334,6 +363,7 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
     a reminder given once is marked; a second run the same day finds nothing new. Digests
     still pending from an earlier run (broker down, worker lost) are queued again."""
     day = day or timezone.localdate()
+    _supersede_earlier(day)
     items, escalations = reminder_items(day=day)
     fresh = _not_yet_reminded(items)
     created: list[Digest] = []
@@ -393,7 +423,7 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
             state=Digest.State.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
         )
         requeue = list(
-            Digest.objects.filter(stale)
+            Digest.objects.filter(stale, day=day)
             .exclude(pk__in=[d.pk for d in created])
             .values_list("pk", flat=True)
         )
@@ -402,8 +432,28 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
             transaction.on_commit(lambda: _queue(ids))
     if send == "now":
         for digest_id in ids:
-            digest_send(digest_id=digest_id)
+            try:
+                digest_send(digest_id=digest_id)
+            except TransientMailError:
+                logger.warning("digest %s left pending for the next sweep", digest_id)
     return SweepReport(day=day, digests=created, requeued=requeue)
+
+
+def _supersede_earlier(day: dt.date) -> None:
+    """A digest of an earlier day that never went out is not sent late (its people may have
+    changed roles since): it is marked superseded and its one-time reminders are given
+    back, so that today's digest carries them."""
+    with transaction.atomic():
+        stale = list(
+            Digest.objects.select_for_update()
+            .filter(day__lt=day, state__in=[Digest.State.PENDING, Digest.State.SENDING])
+            .values_list("pk", "user_id", "day")
+        )
+        for pk, user_id, earlier in stale:
+            ReminderMark.objects.filter(user_id=user_id, day=earlier).delete()
+            Digest.objects.filter(pk=pk).update(
+                state=Digest.State.SUPERSEDED, last_error=f"superseded on {day.isoformat()}"
+            )
 
 
 def _queue(ids: list[int]) -> None:
@@ -456,7 +506,7 @@ def digest_send(*, digest_id: int) -> str:
     digest = Digest.objects.select_related("user").get(pk=digest_id)
     user = digest.user
     if not user.email or not user.is_active:
-        Digest.objects.filter(pk=digest_id).update(
+        Digest.objects.filter(pk=digest_id, claimed_at=now).update(
             state=Digest.State.SENT, sent_at=timezone.now(), last_error="no address; in-app only"
         )
         return Digest.State.SENT
@@ -466,9 +516,13 @@ def digest_send(*, digest_id: int) -> str:
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if _is_transient(exc):
-            Digest.objects.filter(pk=digest_id).update(state=Digest.State.PENDING, last_error=error)
+            Digest.objects.filter(pk=digest_id, claimed_at=now).update(
+                state=Digest.State.PENDING, last_error=error
+            )
             raise TransientMailError(error) from exc
-        Digest.objects.filter(pk=digest_id).update(state=Digest.State.FAILED, last_error=error)
+        Digest.objects.filter(pk=digest_id, claimed_at=now).update(
+            state=Digest.State.FAILED, last_error=error
+        )
         audit_record(
             action=AuditEvent.Action.CHANGED,
             actor=None,
@@ -478,10 +532,26 @@ def digest_send(*, digest_id: int) -> str:
             details={"error": error, "day": digest.day.isoformat()},
         )
         return Digest.State.FAILED
-    Digest.objects.filter(pk=digest_id).update(
+    Digest.objects.filter(pk=digest_id, claimed_at=now).update(
         state=Digest.State.SENT, sent_at=timezone.now(), last_error=""
     )
     return Digest.State.SENT
+
+
+def digest_give_up(*, digest_id: int, error: str) -> None:
+    """Retries are exhausted: record the digest as failed for the second line to see."""
+    updated = Digest.objects.filter(pk=digest_id, state=Digest.State.PENDING).update(
+        state=Digest.State.FAILED, last_error=f"gave up after retries: {error}"[:2000]
+    )
+    if updated:
+        audit_record(
+            action=AuditEvent.Action.CHANGED,
+            actor=None,
+            object_type="measures.Digest",
+            object_id=str(digest_id),
+            object_repr="digest not delivered after retries",
+            details={"error": error[:500]},
+        )
 
 
 def _message(digest: Digest) -> EmailMultiAlternatives:

@@ -5,9 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from celery import shared_task
+from celery import Task, shared_task
 
-from measures.reminders.services import TransientMailError, digest_send, reminders_sweep
+from measures.reminders.services import (
+    TransientMailError,
+    digest_give_up,
+    digest_send,
+    reminders_sweep,
+)
+
+
+class DigestTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """The last retry failed too: the digest is failed, not pending for ever."""
+        if isinstance(exc, TransientMailError):
+            digest_id = args[0] if args else kwargs["digest_id"]
+            digest_give_up(digest_id=digest_id, error=str(exc))
 
 
 @shared_task(name="measures.reminders_sweep")
@@ -18,6 +31,7 @@ def sweep(day: str | None = None) -> str:
 
 @shared_task(
     name="measures.send_digest",
+    base=DigestTask,
     bind=True,
     autoretry_for=(TransientMailError,),
     retry_backoff=30,  # 30 s, 60 s, 120 s… (jittered), for transient SMTP errors only

@@ -235,3 +235,79 @@ def test_a_digest_abandoned_while_sending_is_sent_by_the_next_sweep(plan):
     assert digest.state == "sent"
     # Every digest still waiting went out with it, each once.
     assert len(mail.outbox) == len(again.requeued) == len(report.digests)
+
+
+def test_a_digest_that_never_went_out_is_superseded_by_the_next_days(plan):
+    first = reminders_sweep(day=D(2023, 9, 1), send="no")  # the mail server was down all day
+    mine = next(d for d in first.digests if d.user == plan["pg_promoter"])
+    reminders_sweep(day=D(2023, 9, 2), send="now")
+    mine.refresh_from_db()
+    assert mine.state == "superseded"
+    # Its reminders come in the next day's digest instead: one mail, not two.
+    assert _items(plan["pg_promoter"], D(2023, 9, 2)) == [
+        ("due", "PG-06", 30),
+        ("start", "PG-06", None),
+    ]
+    assert [m.to for m in mail.outbox].count([plan["pg_promoter"].email]) == 1
+
+
+def test_exhausted_retries_mark_the_digest_failed(plan):
+    from measures.reminders.services import digest_give_up
+
+    report = reminders_sweep(day=D(2023, 9, 1), send="no")
+    digest = report.digests[0]
+    digest_give_up(digest_id=digest.pk, error="SMTPServerDisconnected")
+    digest.refresh_from_db()
+    assert digest.state == "failed"
+    assert "gave up after retries" in digest.last_error
+
+
+def test_the_command_goes_on_after_a_transient_failure(plan, settings):
+    from tests.reminders.conftest import FlakyBackend
+
+    settings.EMAIL_BACKEND = "tests.reminders.conftest.FlakyBackend"
+    FlakyBackend.calls = 0
+    call_command("send_reminders", "--date", "2023-09-01", stdout=io.StringIO())
+    states = sorted(Digest.objects.values_list("state", flat=True))
+    assert states == ["pending", "sent"]  # the first failed (left for the next run), the other went
+
+
+def test_level_two_goes_only_to_executives_who_can_see_the_measure(plan):
+    branch_exec = plan["pg_chief"].__class__.objects.create_user(
+        "branch_exec", "branch_exec@example.invalid", "x" * 16
+    )
+    gov.role_assign(
+        user=branch_exec,
+        role="executive",
+        org_unit=OrgUnit.objects.get(code="pg-branches"),
+        valid_from=D(2023, 4, 1),
+        actor=plan["superuser"],
+    )
+    reminders_sweep(day=D(2023, 10, 31), send="now")
+    assert not Digest.objects.filter(user=branch_exec).exists()
+    assert ("escalation", "PG-06", 31) in _items(plan["pg_chief"], D(2023, 10, 31))
+
+
+def test_a_passed_regulator_deadline_is_reminded_even_after_missed_days(plan):
+    from governance.models import Organization
+
+    gov.regulatory_action_record(
+        organization=Organization.objects.get(code="chubu-pg"),
+        authority="meti",
+        action_type="report_request",
+        reference="R-9",
+        title="報告徴収（試験）",
+        issued_on=D(2023, 8, 1),
+        response_due=D(2023, 9, 10),
+        actor=plan["superuser"],
+    )
+    reminders_sweep(day=D(2023, 9, 15), send="now")  # no sweep ran from 9/1 to 9/14
+    kinds = [
+        i["kind"] for i in Digest.objects.get(user=plan["pg_second"], day=D(2023, 9, 15)).items
+    ]
+    assert "regulatory_passed" in kinds
+
+
+def test_absurd_notification_ids_are_ignored(plan, client_for):
+    response = client_for("pg_promoter").post(reverse("notification-mark-read"), {"id": ["9" * 30]})
+    assert response.status_code == 302
