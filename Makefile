@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DJANGO_DEBUG=true THREELINES_ALLOW_DEMO_ACCOUNTS=true
-# Debian packages the tests need: chromium for the browser tests, a Japanese font so that
-# pages and screenshots render Japanese text.
-SYSTEM_PACKAGES := chromium fonts-ipaexfont
+# Debian packages: the app needs pango for WeasyPrint (PDF reports) and a Japanese font to
+# embed; the tests also need chromium for the browser tests.
+APP_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-ipaexfont
+TEST_PACKAGES := $(APP_PACKAGES) chromium
 
 .PHONY: setup system-deps demo test test-unit test-live lint check
 
@@ -21,9 +22,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 
 # Installs the Debian packages when run as root and one is missing; otherwise says what
-# to install.
+# to install. `make system-deps PACKAGES="..."` picks the list (default: the tests').
+PACKAGES ?= $(TEST_PACKAGES)
 system-deps:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing $$missing"; \
@@ -33,6 +35,7 @@ system-deps:
 	fi
 
 demo: setup
+	$(MAKE) system-deps PACKAGES="$(APP_PACKAGES)"
 	mkdir -p var
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py load_seed --demo
@@ -49,7 +52,7 @@ check: setup
 	$(CHECK_ENV) $(BIN)/python manage.py check
 	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-test-unit: setup
+test-unit: setup system-deps
 	$(BIN)/python -m pytest --ignore=tests/live
 
 # A session of its own: browser and worker tests commit data and empty the database after each test.

@@ -134,6 +134,11 @@ class IncidentMetric(ArchivableModel):
         return f"{self.incident.label} {self.count:,}{self.unit}"
 
     @property
+    def count_display(self) -> str:
+        """85,783 as the source document writes it."""
+        return f"{self.count:,}"
+
+    @property
     def period_ja(self) -> str:
         return f"{self.period_start.ja()}～{self.period_end.ja()}"
 

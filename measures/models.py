@@ -454,6 +454,7 @@ class Comment(ArchivableModel):
 
 # Reminder models live beside their services; importing them here registers them.
 from measures.reminders.models import Digest, Escalation, Notification, ReminderMark  # noqa: E402
+from measures.reports.models import Report  # noqa: E402
 
 __all__ = [
     "Comment",
@@ -465,6 +466,7 @@ __all__ = [
     "Perspective",
     "RecommendationReflection",
     "ReminderMark",
+    "Report",
     "RequiredItemCoverage",
     "StatusEvent",
 ]

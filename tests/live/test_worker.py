@@ -54,6 +54,7 @@ class Workers:
             "CELERY_BROKER_URL": BROKER,
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "DJANGO_EMAIL_FILE_PATH": str(self.mail_dir),
+            "DJANGO_MEDIA_ROOT": str(self.tmp_path / "media"),
         }
         log = self.tmp_path / f"{name}.log"
         output = log.open("w")
@@ -231,3 +232,21 @@ def test_with_the_broker_down_work_still_saves_and_the_next_sweep_sends(workers,
     assert sorted(again.requeued) == sorted(d.pk for d in report.digests)
     _wait_for(lambda: _all_sent(day), workers)
     assert len(workers.mails()) == len(report.digests)
+
+
+def test_a_report_renders_in_a_worker(worker, live_seed, settings, tmp_path):
+    from governance.models import Committee
+    from measures.reports.models import Report
+    from measures.reports.services import report_request
+
+    report = report_request(
+        committee=Committee.objects.get(code="joint-review"),
+        as_of=dt.date(2023, 5, 12),
+        actor=live_seed["pg-second-line"],
+    )
+    _wait_for(
+        lambda: Report.objects.get(pk=report.pk).state in ("done", "failed"), worker, seconds=120
+    )
+    report.refresh_from_db()
+    assert report.state == "done", report.error
+    assert len(report.sha256) == 64 and report.pages >= 4

@@ -1,0 +1,34 @@
+"""Render a committee's progress report to a PDF file here and now (no worker needed)."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from governance.models import Committee
+from measures.reports.services import report_pdf
+
+
+class Command(BaseCommand):
+    help = "Render the progress report of a committee as of a date to a PDF file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--committee", required=True, help="id, code or name")
+        parser.add_argument("--as-of", required=True, help="YYYY-MM-DD")
+        parser.add_argument("--output", required=True)
+
+    def handle(self, *args, committee: str, as_of: str, output: str, **options):
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError as exc:
+            raise CommandError(f"--as-of must be YYYY-MM-DD, not {as_of!r}") from exc
+        lookup = Q(code=committee) | Q(name=committee)
+        if committee.isdigit():
+            lookup |= Q(pk=int(committee))
+        found = list(Committee.objects.filter(lookup)[:2])
+        if len(found) != 1:
+            raise CommandError(f"{committee!r} names {len(found)} committees; give its id")
+        pdf, pages = report_pdf(committee=found[0], as_of=day)
+        Path(output).write_bytes(pdf)
+        self.stdout.write(f"{output}: {pages} pages, {len(pdf)} bytes")
