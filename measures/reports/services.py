@@ -171,3 +171,47 @@ def report_render(*, report_id: int) -> str:
         rendered_at=timezone.now(),
     )
     return Report.State.DONE
+
+
+def report_xlsx(*, committee: Committee, as_of: dt.date) -> bytes:
+    """The report's countermeasure tables as .xlsx, one sheet per company, in the layout of
+    the PDF's 2-2/3-2 tables (区分, 対策 with its sub-items, 実施状況 as of the date)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    context = report_context(committee=committee, as_of=as_of)
+    book = Workbook()
+    book.remove(book.active)
+    for org in context["by_org"]:
+        sheet = book.create_sheet(title=str(org["organization"])[:31])
+        sheet.append([f"{committee.name} {as_of.isoformat()}時点"])
+        sheet.append(["区分", "コード", "対策", "実施状況"])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for heading, rows in org["groups"]:
+            for index, (state, subs) in enumerate(rows):
+                text = "\n".join(
+                    [state.measure.title] + [f"{c.measure.label}{c.measure.title}" for c in subs]
+                )
+                sheet.append(
+                    [
+                        heading if index == 0 else "",
+                        state.measure.code,
+                        _text(text),
+                        _text(state.phrase),
+                    ]
+                )
+        for column, width in zip("ABCD", (28, 10, 70, 40), strict=True):
+            sheet.column_dimensions[column].width = width
+        for row in sheet.iter_rows(min_row=3):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A3"
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def _text(value: str) -> str:
+    """Text as text: a leading = + - @ would make a spreadsheet formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -101,3 +101,28 @@ def test_render_report_command(seed, tmp_path):
     )
     assert target.read_bytes().startswith(b"%PDF")
     assert "pages" in out.getvalue()
+
+
+def test_the_tables_export_to_excel_in_the_same_layout(seed, tmp_path):
+    import openpyxl
+
+    target = tmp_path / "tables.xlsx"
+    call_command(
+        "render_report",
+        "--committee",
+        "joint-review",
+        "--as-of",
+        "2023-05-12",
+        "--output",
+        str(target),
+        stdout=io.StringIO(),
+    )
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["ミライズ", "パワーグリッド"]  # by organization code
+    for sheet_name, table in (("パワーグリッド", "2-2"), ("ミライズ", "3-2")):
+        rows = list(book[sheet_name].iter_rows(min_row=3, values_only=True))
+        expected = table_rows(table)
+        assert [r[3] for r in rows] == [phrase for _text, phrase in expected]
+        for (_heading, _code, text, _phrase), (seed_text, _p) in zip(rows, expected, strict=True):
+            assert _squash(seed_text).startswith(_squash(text)[:12])
+    assert book["パワーグリッド"]["A3"].value == "教育・意識・風土"

@@ -7,16 +7,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from governance.models import Committee
-from measures.reports.services import report_pdf
+from measures.reports.services import report_pdf, report_xlsx
 
 
 class Command(BaseCommand):
-    help = "Render the progress report of a committee as of a date to a PDF file."
+    help = (
+        "Render the progress report of a committee as of a date to a PDF file, or its "
+        "countermeasure tables to an .xlsx file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--committee", required=True, help="id, code or name")
         parser.add_argument("--as-of", required=True, help="YYYY-MM-DD")
-        parser.add_argument("--output", required=True)
+        parser.add_argument("--output", required=True, help="a .pdf or .xlsx file")
 
     def handle(self, *args, committee: str, as_of: str, output: str, **options):
         try:
@@ -29,6 +32,11 @@ class Command(BaseCommand):
         found = list(Committee.objects.filter(lookup)[:2])
         if len(found) != 1:
             raise CommandError(f"{committee!r} names {len(found)} committees; give its id")
+        if output.endswith(".xlsx"):
+            data = report_xlsx(committee=found[0], as_of=day)
+            Path(output).write_bytes(data)
+            self.stdout.write(f"{output}: {len(data)} bytes")
+            return
         pdf, pages = report_pdf(committee=found[0], as_of=day)
         Path(output).write_bytes(pdf)
         self.stdout.write(f"{output}: {pages} pages, {len(pdf)} bytes")
