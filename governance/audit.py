@@ -96,14 +96,15 @@ def audit_write_csv(events: Iterable[AuditEvent], stream) -> None:
                 str(event.organization) if event.organization_id else "",
                 event.object_type,
                 event.object_id,
-                _csv_safe(event.object_repr),
+                spreadsheet_safe(event.object_repr),
                 event.ip or "",
-                _csv_safe(event.user_agent),
-                _csv_safe(str(event.details) if event.details else ""),
+                spreadsheet_safe(event.user_agent),
+                spreadsheet_safe(str(event.details) if event.details else ""),
             ]
         )
 
 
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
+def spreadsheet_safe(value: str) -> str:
+    """Text as text in a spreadsheet: a leading = + - @ (or tab, CR) would start a formula
+    (CSV/Excel injection). Used by every export."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

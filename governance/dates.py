@@ -29,7 +29,8 @@ def fiscal_start_month() -> int:
     return settings.THREELINES_FISCAL_YEAR_START_MONTH
 
 
-def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+def add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    """(year, month) ``months`` after (or before) the given month."""
     index = year * 12 + (month - 1) + months
     return index // 12, index % 12 + 1
 
@@ -73,7 +74,7 @@ class PrecisionDate:
     def fiscal_half(cls, fiscal_year: int, half: int) -> PrecisionDate:
         if half not in (1, 2):
             raise ValueError("half must be 1 or 2")
-        year, month = _add_months(fiscal_year, fiscal_start_month(), 6 * (half - 1))
+        year, month = add_months(fiscal_year, fiscal_start_month(), 6 * (half - 1))
         return cls(dt.date(year, month, 1), Precision.FISCAL_HALF)
 
     @classmethod
@@ -89,7 +90,7 @@ class PrecisionDate:
         fy = fiscal_year_of(value)
         if precision == Precision.FISCAL_YEAR:
             return dt.date(fy, fiscal_start_month(), 1)
-        year, month = _add_months(fy, fiscal_start_month(), 6 * (fiscal_half_of(value) - 1))
+        year, month = add_months(fy, fiscal_start_month(), 6 * (fiscal_half_of(value) - 1))
         return dt.date(year, month, 1)
 
     # facts --------------------------------------------------------------------------------
@@ -108,7 +109,7 @@ class PrecisionDate:
         }[self.precision]
         if months == 0:
             return self.value
-        year, month = _add_months(self.value.year, self.value.month, months - 1)
+        year, month = add_months(self.value.year, self.value.month, months - 1)
         return dt.date(year, month, calendar.monthrange(year, month)[1])
 
     # rendering ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.audit import spreadsheet_safe
 from governance.decorators import login_view, object_view
 from governance.models import AuditEvent, Meeting, Organization, OrgUnit
 from governance.permissions import visible_to
@@ -231,14 +232,14 @@ def measure_export(request):
                 m.code,
                 str(m.organization),
                 m.perspective.name if m.perspective else "",
-                _cell(f"{m.label}{m.title}"),
+                spreadsheet_safe(f"{m.label}{m.title}"),
                 "、".join(rc.label for rc in m.root_causes.all()),
-                _cell(m.owner_unit.name if m.owner_unit else m.owner_label),
+                spreadsheet_safe(m.owner_unit.name if m.owner_unit else m.owner_label),
                 m.get_nature_display(),
                 m.planned_start.ja() if m.planned_start else "",
                 m.due.ja() if m.due else "",
                 str(state.status_label),
-                _cell(state.phrase),
+                spreadsheet_safe(state.phrase),
                 _("yes") if state.is_overdue else "",
             ]
         )
@@ -281,11 +282,6 @@ def _audit_export(request, rows, as_of, form) -> None:
             object_type="measures.Countermeasure",
             details={"rows": count, "as_of": as_of.isoformat(), "filters": filters},
         )
-
-
-def _cell(value: str) -> str:
-    """Text as text: a leading = + - @ would make a spreadsheet formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 # -- detail -----------------------------------------------------------------------------------

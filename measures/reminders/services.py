@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record
+from governance.dates import add_months
 from governance.models import (
     AuditEvent,
     OrgUnit,
@@ -311,8 +312,8 @@ def _last_occurrences(measures: list[Countermeasure], day: dt.date) -> dict[int,
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+    """The first day of the month ``months`` after ``day``'s."""
+    return dt.date(*add_months(day.year, day.month, months), 1)
 
 
 # -- the sweep ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from governance.audit import spreadsheet_safe
 from governance.models import Committee, OrgUnit, RoleAssignment
 from incidents.models import Incident, RootCause
 from measures.charts import status_bars
@@ -197,8 +198,8 @@ def report_xlsx(*, committee: Committee, as_of: dt.date) -> bytes:
                     [
                         heading if index == 0 else "",
                         state.measure.code,
-                        _text(text),
-                        _text(state.phrase),
+                        spreadsheet_safe(text),
+                        spreadsheet_safe(state.phrase),
                     ]
                 )
         for column, width in zip("ABCD", (28, 10, 70, 40), strict=True):
@@ -210,8 +211,3 @@ def report_xlsx(*, committee: Committee, as_of: dt.date) -> bytes:
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
-
-
-def _text(value: str) -> str:
-    """Text as text: a leading = + - @ would make a spreadsheet formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
