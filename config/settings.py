@@ -50,6 +50,13 @@ THREELINES_ESCALATION_STEPS = [
     )
 ]
 THREELINES_BASE_URL = envstr("THREELINES_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Committee reports: what counts as upcoming, when a render is given up as lost.
+THREELINES_REPORT_UPCOMING_DAYS = envint("THREELINES_REPORT_UPCOMING_DAYS", 60)
+THREELINES_REPORT_RENDER_TIMEOUT_MINUTES = envint("THREELINES_REPORT_RENDER_TIMEOUT_MINUTES", 30)
+THREELINES_REPORT_MAX_ATTEMPTS = envint("THREELINES_REPORT_MAX_ATTEMPTS", 3)
+# Remind the people who may request a committee's report this many days before a meeting
+# for which no report has been generated.
+THREELINES_MEETING_REPORT_LEAD_DAYS = envint("THREELINES_MEETING_REPORT_LEAD_DAYS", 14)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -41,7 +41,10 @@ class GovernanceConfig(AppConfig):
                 committee_field="id",
                 committee_codenames=("view_committee",),
                 grants={
-                    "second_line": (permissions.ORGANIZATION, ("view_committee",)),
+                    "second_line": (
+                        permissions.ORGANIZATION,
+                        ("view_committee", "request_report"),
+                    ),
                     "internal_auditor": (permissions.ORGANIZATION, ("view_committee",)),
                     "chief_officer": (permissions.ORGANIZATION, ("view_committee",)),
                     "executive": (permissions.ORGANIZATION, ("view_committee",)),

@@ -137,3 +137,72 @@ class AppendOnly(migrations.operations.base.Operation):
         else:
             for event in ("update", "delete"):
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name}_{event};")
+
+
+class FrozenWhen(migrations.operations.base.Operation):
+    """Install triggers that refuse DELETE on ``table`` and UPDATE of a row whose current
+    ``column`` is ``value`` (a finished record that must never change)."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, *, table: str, column: str, value: str) -> None:
+        self.table = table
+        self.column = column
+        self.value = value
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}_frozen"
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def describe(self):
+        return f"Freeze rows of {self.table} once {self.column} is {self.value!r}"
+
+    def deconstruct(self):
+        kwargs = {"table": self.table, "column": self.column, "value": self.value}
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        # Identifiers and the value come from migration files, never from users.
+        message = f"{self.table}: a row whose {self.column} is {self.value} never changes"
+        frozen = f"OLD.{self.column} = '{self.value}'"
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"""
+                CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger AS $$
+                BEGIN
+                    IF TG_OP = 'DELETE' OR {frozen} THEN
+                        RAISE EXCEPTION '{message}'
+                            USING ERRCODE = 'integrity_constraint_violation';
+                    END IF;
+                    RETURN NEW;
+                END;
+                $$ LANGUAGE plpgsql;
+                """
+            )
+            schema_editor.execute(
+                f"CREATE TRIGGER {self.name} BEFORE UPDATE OR DELETE ON {self.table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {self.name}();"
+            )
+        elif schema_editor.connection.vendor == "sqlite":
+            schema_editor.execute(
+                f"CREATE TRIGGER {self.name}_update BEFORE UPDATE ON {self.table} "
+                f"FOR EACH ROW WHEN {frozen} BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+            )
+            schema_editor.execute(
+                f"CREATE TRIGGER {self.name}_delete BEFORE DELETE ON {self.table} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+            )
+        else:  # pragma: no cover
+            raise NotImplementedError(schema_editor.connection.vendor)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name} ON {self.table};")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.name}();")
+        else:
+            for event in ("update", "delete"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name}_{event};")

@@ -9,6 +9,7 @@ class MeasuresConfig(AppConfig):
     def ready(self) -> None:
         from governance import permissions
         from measures.models import Countermeasure
+        from measures.reports.models import Report
 
         work = (
             "view_countermeasure",
@@ -33,5 +34,19 @@ class MeasuresConfig(AppConfig):
                     ),
                     "viewer": (permissions.SUBTREE, ("view_countermeasure",)),
                 },
+            )
+        )
+        # A committee's reports: its members read them; in the organization that runs the
+        # committee, whoever may see the committee reads them too.
+        permissions.register(
+            permissions.Guarded(
+                model=Report,
+                organization_field="committee__organization_id",
+                committee_field="committee_id",
+                committee_codenames=("view_report",),
+                grants=dict.fromkeys(
+                    ("second_line", "internal_auditor", "chief_officer", "executive"),
+                    (permissions.ORGANIZATION, ("view_report",)),
+                ),
             )
         )

@@ -106,3 +106,44 @@ class ReopenForm(forms.Form):
     effective_on = PrecisionDateField(label=_("effective on"))
     planned_for = PrecisionDateField(label=_("planned for"), required=False)
     note = forms.CharField(label=_("reason"), max_length=2000)
+
+
+class ReportRequestForm(forms.Form):
+    """Generate a committee's progress report as of a date, compared with an earlier one."""
+
+    as_of = forms.DateField(
+        label=_("report as of"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The state of every measure on this day."),
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("meeting"), queryset=None, required=False, empty_label=_("(none)")
+    )
+    previous = forms.ModelChoiceField(
+        label=_("compare with"),
+        queryset=None,
+        required=False,
+        empty_label=_("(no comparison)"),
+        help_text=_("A finished report of this committee; the new one lists what changed since."),
+    )
+
+    def __init__(self, *args, committee, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = committee.meetings.filter(archived_at__isnull=True)
+        self.fields["meeting"].label_from_instance = lambda m: (
+            _("Meeting %(n)s") % {"n": m.number} + (f" {m.title}" if m.title else "")
+        )
+        self.fields["previous"].queryset = reports.filter(state="done").order_by(
+            "-as_of", "-requested_at"
+        )
+        self.fields["previous"].label_from_instance = lambda r: (
+            _("No. %(pk)s, as of %(as_of)s") % {"pk": r.pk, "as_of": r.as_of.isoformat()}
+        )
+
+    def clean_as_of(self):
+        from governance.ui import EARLIEST, LATEST
+
+        day = self.cleaned_data["as_of"]
+        if not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(_("Give a date between 1900 and 2999."), code="range")
+        return day

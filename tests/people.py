@@ -96,3 +96,28 @@ def client_for(people):
         return client
 
     return make
+
+
+@pytest.fixture
+def finished_report(people, settings, tmp_path):
+    """A finished report of the neutrality committee (a small stand-in PDF, its hash true)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from governance.permissions import access_sync_objects
+    from measures.reports.models import Report
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.7 stand-in"
+    report = Report(committee=Committee.objects.get(code="neutrality"), as_of=SINCE)
+    report.save()
+    report.file.save("report.pdf", ContentFile(pdf), save=False)
+    report.tables.save("tables.xlsx", ContentFile(b"PK stand-in"), save=False)
+    report.state = Report.State.DONE
+    report.sha256 = hashlib.sha256(pdf).hexdigest()
+    report.size = len(pdf)
+    report.pages = 1
+    report.save()
+    access_sync_objects(Report, [report.pk])
+    return report

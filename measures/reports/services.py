@@ -10,33 +10,194 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from governance.audit import spreadsheet_safe
-from governance.models import Committee, OrgUnit, RoleAssignment
+from governance.dates import PrecisionDate
+from governance.models import Committee, Meeting, OrgUnit, RoleAssignment
+from governance.permissions import access_sync_objects
 from incidents.models import Incident, RootCause
 from measures.charts import status_bars
-from measures.models import Countermeasure, Status
+from measures.models import Countermeasure, Status, StatusEvent
 from measures.reports.models import Report
-from measures.selectors import measure_states_as_of, status_counts
+from measures.selectors import OPEN, measure_states_as_of, status_counts
+
+logger = logging.getLogger(__name__)
 
 PRINT_CSS = Path(settings.BASE_DIR) / "templates" / "reports" / "print.css"
 
 
-def report_context(*, committee: Committee, as_of: dt.date) -> dict:
+# -- what changed since the previous report ---------------------------------------------------
+# The report is written in Japanese, whatever the reader's language.
+CHANGE_KINDS = {
+    Status.IN_PROGRESS: "着手",
+    Status.IMPLEMENTED: "実施",
+    Status.IN_OPERATION: "運用開始",
+    Status.VERIFIED: "有効性確認",
+    Status.NOT_EFFECTIVE: "有効性確認（効果不十分）",
+    Status.REOPENED: "再開",
+    Status.PLANNED: "計画変更",
+    Status.ON_HOLD: "保留",
+    Status.CANCELLED: "中止",
+}
+NEW = "新規"
+DUE_CHANGED = "期限変更"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the changes section. ``late``: effective on or before the previous
+    report's date but recorded after that report read the data."""
+
+    on: str  # the date as the report prints it
+    sort_key: tuple
+    measure: Countermeasure
+    kind: str
+    detail: str
+    recorded_at: dt.datetime | None
+    late: bool
+
+
+def _read_time(report: Report) -> dt.datetime:
+    """When ``report`` read the data (older reports: when they were rendered)."""
+    return report.read_at or report.rendered_at or report.requested_at
+
+
+def report_changes(
+    *, organizations, as_of: dt.date, previous: Report, read_at: dt.datetime
+) -> list[Change]:
+    """Events effective after the previous report's date up to ``as_of`` (new, started,
+    implemented, verified, re-planned, reopened…), plus those effective earlier but recorded
+    after the previous report read the data (listed as recorded late, with when), and due
+    dates changed in between. Oldest first."""
+    since, seen_at = previous.as_of, _read_time(previous)
+    scope = Countermeasure.objects.filter(organization__in=organizations, archived_at__isnull=True)
+    changes: list[Change] = []
+    events = (
+        StatusEvent.objects.filter(measure__in=scope, recorded_at__lte=read_at)
+        .filter(
+            Q(effective_on_date__gt=since, effective_on_date__lte=as_of)
+            | Q(effective_on_date__lte=since, recorded_at__gt=seen_at)
+        )
+        .select_related("measure", "measure__parent")
+    )
+    for event in events:
+        detail = []
+        if event.planned_for:
+            detail.append(f"予定 {event.planned_for.ja()}")
+        if event.occurrence_count:
+            detail.append(f"{event.occurrence_count}回")
+        if event.note:
+            detail.append(event.note.splitlines()[0][:80])
+        late = event.effective_on_date <= since
+        changes.append(
+            Change(
+                on=event.effective_on.ja(),
+                sort_key=(event.effective_on_date, event.recorded_at),
+                measure=event.measure,
+                kind=CHANGE_KINDS.get(event.status, Status(event.status).label),
+                detail="、".join(detail),
+                recorded_at=event.recorded_at if late else None,
+                late=late,
+            )
+        )
+    created = dict(
+        Countermeasure.history.filter(history_type="+", id__in=scope.values("pk")).values_list(
+            "id", "history_date"
+        )
+    )
+    new = scope.filter(planned_on__lte=as_of, planned_on__isnull=False).filter(
+        Q(planned_on__gt=since) | Q(pk__in=[pk for pk, at in created.items() if at > seen_at])
+    )
+    for measure in new.select_related("parent"):
+        at = created.get(measure.pk)
+        late = measure.planned_on <= since
+        if at is not None and at > read_at:
+            continue
+        changes.append(
+            Change(
+                on=join_day(measure.planned_on),
+                sort_key=(measure.planned_on, at or read_at),
+                measure=measure,
+                kind=NEW,
+                detail=f"期限 {measure.due.ja()}" if measure.due else "",
+                recorded_at=at if late else None,
+                late=late,
+            )
+        )
+    changes.extend(_due_changes(scope, since=seen_at, until=read_at))
+    changes.sort(key=lambda c: (c.sort_key, c.measure.code))
+    return changes
+
+
+def join_day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _due_changes(scope, *, since: dt.datetime, until: dt.datetime) -> list[Change]:
+    """Due dates changed (transaction time) after the previous report read the data."""
+    touched = Countermeasure.history.filter(
+        history_type="~", history_date__gt=since, history_date__lte=until, id__in=scope.values("pk")
+    ).values("id")
+    measures = {m.pk: m for m in scope.filter(pk__in=touched).select_related("parent")}
+    last: dict[int, tuple] = {}
+    changes = []
+    for record in Countermeasure.history.filter(
+        id__in=list(measures), history_date__lte=until
+    ).order_by("id", "history_date", "history_id"):
+        due = (record.due_on, record.due_on_precision)
+        before = last.get(record.id)
+        last[record.id] = due
+        if before is None or before == due or record.history_date <= since:
+            continue
+        old, new = (PrecisionDate(d, p) if d else None for d, p in (before, due))
+        changes.append(
+            Change(
+                on=join_day(timezone.localtime(record.history_date).date()),
+                sort_key=(timezone.localtime(record.history_date).date(), record.history_date),
+                measure=measures[record.id],
+                kind=DUE_CHANGED,
+                detail=f"{old.ja() if old else '未定'} → {new.ja() if new else '未定'}",
+                recorded_at=None,
+                late=False,
+            )
+        )
+    return changes
+
+
+# -- the report ---------------------------------------------------------------------------------
+def _upcoming_days() -> int:
+    return settings.THREELINES_REPORT_UPCOMING_DAYS
+
+
+def report_context(
+    *,
+    committee: Committee,
+    as_of: dt.date,
+    previous: Report | None = None,
+    meeting: Meeting | None = None,
+    read_at: dt.datetime | None = None,
+) -> dict:
     """Everything the report shows, as of ``as_of`` (valid time)."""
+    read_at = read_at or timezone.now()
     orgs = list(committee.scope.order_by("code"))
     states = measure_states_as_of(
         as_of=as_of,
         measures=Countermeasure.objects.filter(organization__in=orgs, archived_at__isnull=True),
     )
+    horizon = as_of + dt.timedelta(days=_upcoming_days())
     by_org = []
     for org in orgs:
         org_states = [s for s in states if s.measure.organization_id == org.pk]
@@ -64,6 +225,14 @@ def report_context(*, committee: Committee, as_of: dt.date) -> dict:
                     ),
                     "groups": list(groups.items()),
                     "overdue": [s for s in org_states if s.is_overdue],
+                    "upcoming": [
+                        s
+                        for s in org_states
+                        if s.measure.due
+                        and s.status in OPEN
+                        and not s.is_overdue
+                        and s.measure.due.start <= horizon
+                    ],
                 }
             )
     counts = status_counts(states)
@@ -80,9 +249,19 @@ def report_context(*, committee: Committee, as_of: dt.date) -> dict:
         .select_related("organization")
     )
     hierarchy = [(unit, holders.get(unit.pk, [])) for unit in units]
+    changes = None
+    if previous is not None:
+        changes = report_changes(
+            organizations=orgs, as_of=as_of, previous=previous, read_at=read_at
+        )
     return {
         "committee": committee,
         "as_of": as_of,
+        "meeting": meeting,
+        "previous": previous,
+        "changes": [c for c in changes or [] if not c.late] if changes is not None else None,
+        "late": [c for c in changes or [] if c.late],
+        "upcoming_days": _upcoming_days(),
         "organizations": orgs,
         "incidents": Incident.objects.filter(organization__in=orgs, archived_at__isnull=True)
         .prefetch_related("metrics")
@@ -103,7 +282,7 @@ def report_context(*, committee: Committee, as_of: dt.date) -> dict:
         )
         .order_by("number"),
         "hierarchy": hierarchy,
-        "generated_at": timezone.now(),
+        "generated_at": read_at,
         "css": PRINT_CSS.read_text(encoding="utf-8"),
     }
 
@@ -113,27 +292,68 @@ def _no_network(url: str, *args, **kwargs):
     raise ValueError(f"the report loads no external resource ({url})")
 
 
-def report_pdf(*, committee: Committee, as_of: dt.date) -> tuple[bytes, int]:
+def report_pdf(
+    *,
+    committee: Committee,
+    as_of: dt.date,
+    previous: Report | None = None,
+    meeting: Meeting | None = None,
+    read_at: dt.datetime | None = None,
+) -> tuple[bytes, int]:
     """(PDF bytes, page count). Japanese, whatever the language of the request."""
+    context = report_context(
+        committee=committee, as_of=as_of, previous=previous, meeting=meeting, read_at=read_at
+    )
+    return _pdf(context)
+
+
+def _pdf(context: dict) -> tuple[bytes, int]:
     from weasyprint import HTML
 
     with translation.override("ja"):
-        html = render_to_string(
-            "reports/committee_report.html", report_context(committee=committee, as_of=as_of)
-        )
+        html = render_to_string("reports/committee_report.html", context)
     document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_no_network).render()
     stream = io.BytesIO()
     document.write_pdf(stream)
     return stream.getvalue(), len(document.pages)
 
 
-def report_request(*, committee: Committee, as_of: dt.date, actor, previous=None) -> Report:
-    """Queue a report; it is rendered by a worker after commit."""
+def report_request(
+    *,
+    committee: Committee,
+    as_of: dt.date,
+    actor,
+    previous: Report | None = None,
+    meeting: Meeting | None = None,
+) -> Report:
+    """Queue a report; it is rendered by a worker after commit. Refuses a comparison with
+    another committee's report, an unfinished one, or one of a later date."""
+    if previous is not None:
+        if previous.committee_id != committee.pk:
+            raise ValidationError(
+                {"previous": _("Compare with a report of the same committee.")},
+                code="previous_other_committee",
+            )
+        if previous.state != Report.State.DONE:
+            raise ValidationError(
+                {"previous": _("Only a finished report can be compared with.")},
+                code="previous_not_done",
+            )
+        if previous.as_of > as_of:
+            raise ValidationError(
+                {"previous": _("The report compared with must not be dated after this one.")},
+                code="previous_later",
+            )
+    if meeting is not None and meeting.committee_id != committee.pk:
+        raise ValidationError(
+            {"meeting": _("Choose a meeting of this committee.")}, code="meeting_other_committee"
+        )
     from measures.reports.tasks import render_report
 
     report = Report.objects.create(
-        committee=committee, as_of=as_of, previous=previous, requested_by=actor
+        committee=committee, as_of=as_of, previous=previous, meeting=meeting, requested_by=actor
     )
+    access_sync_objects(Report, [report.pk], actor=actor)
     transaction.on_commit(lambda: _queue(report.pk, render_report))
     return report
 
@@ -142,45 +362,85 @@ def _queue(report_id: int, task) -> None:
     try:
         task.delay(report_id)
     except Exception:  # the sweep of stuck reports queues it again
-        import logging
-
-        logging.getLogger(__name__).exception("could not queue report %s", report_id)
+        logger.exception("could not queue report %s", report_id)
 
 
 def report_render(*, report_id: int) -> str:
-    """Render a queued report once: queued → rendering → done (or failed, with the error)."""
+    """Render a queued report once: queued → rendering → done (or failed, with the error).
+    The PDF and the .xlsx of its tables are stored with the PDF's SHA-256; a finished
+    report never changes (the database refuses it)."""
+    read_at = timezone.now()
     claimed = Report.objects.filter(pk=report_id, state=Report.State.QUEUED).update(
-        state=Report.State.RENDERING
+        state=Report.State.RENDERING, attempts=F("attempts") + 1, read_at=read_at
     )
     if claimed != 1:
         return "skipped"
-    report = Report.objects.select_related("committee").get(pk=report_id)
+    report = Report.objects.select_related("committee", "previous", "meeting").get(pk=report_id)
     try:
-        pdf, pages = report_pdf(committee=report.committee, as_of=report.as_of)
+        context = report_context(
+            committee=report.committee,
+            as_of=report.as_of,
+            previous=report.previous,
+            meeting=report.meeting,
+            read_at=read_at,
+        )
+        pdf, pages = _pdf(context)
+        tables = _xlsx(context)
+        report.file.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
+        report.tables.save(f"{report.pk}.xlsx", ContentFile(tables), save=False)
     except Exception as exc:
-        Report.objects.filter(pk=report_id).update(
+        logger.exception("report %s failed", report_id)
+        Report.objects.filter(pk=report_id, state=Report.State.RENDERING).update(
             state=Report.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000]
         )
         return Report.State.FAILED
-    report.file.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
-    Report.objects.filter(pk=report_id, state=Report.State.RENDERING).update(
+    done = Report.objects.filter(pk=report_id, state=Report.State.RENDERING).update(
         state=Report.State.DONE,
         file=report.file.name,
+        tables=report.tables.name,
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
         pages=pages,
         rendered_at=timezone.now(),
     )
-    return Report.State.DONE
+    return Report.State.DONE if done else "skipped"
+
+
+def reports_requeue(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The periodic sweep: a report queued for a while is queued again (its message may
+    have been lost with the broker); one left rendering by a dead worker goes back to the
+    queue, or fails after ``THREELINES_REPORT_MAX_ATTEMPTS``."""
+    from measures.reports.tasks import render_report
+
+    now = now or timezone.now()
+    timeout = dt.timedelta(minutes=settings.THREELINES_REPORT_RENDER_TIMEOUT_MINUTES)
+    stale = Report.objects.filter(state=Report.State.RENDERING, read_at__lt=now - timeout)
+    failed = stale.filter(attempts__gte=settings.THREELINES_REPORT_MAX_ATTEMPTS).update(
+        state=Report.State.FAILED,
+        error=f"rendering did not finish within {timeout} after the last attempt",
+    )
+    reset = stale.update(state=Report.State.QUEUED)
+    waiting = list(
+        Report.objects.filter(
+            state=Report.State.QUEUED, requested_at__lt=now - dt.timedelta(minutes=2)
+        ).values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        _queue(pk, render_report)
+    return {"requeued": len(waiting), "reset": reset, "failed": failed}
 
 
 def report_xlsx(*, committee: Committee, as_of: dt.date) -> bytes:
     """The report's countermeasure tables as .xlsx, one sheet per company, in the layout of
     the PDF's 2-2/3-2 tables (区分, 対策 with its sub-items, 実施状況 as of the date)."""
+    return _xlsx(report_context(committee=committee, as_of=as_of))
+
+
+def _xlsx(context: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    context = report_context(committee=committee, as_of=as_of)
+    committee, as_of = context["committee"], context["as_of"]
     book = Workbook()
     book.remove(book.active)
     for org in context["by_org"]:

@@ -1,10 +1,15 @@
-"""Celery task of the reports (takes an id; the service does the work)."""
+"""Celery tasks of the reports (they take ids; the services do the work)."""
 
 from celery import shared_task
 
-from measures.reports.services import report_render
+from measures.reports.services import report_render, reports_requeue
 
 
 @shared_task(name="measures.render_report")
 def render_report(report_id: int) -> str:
     return report_render(report_id=report_id)
+
+
+@shared_task(name="measures.reports_requeue")
+def requeue() -> dict[str, int]:
+    return reports_requeue()

@@ -47,6 +47,10 @@ def _evidence(ctx):
     return ctx["evidence"].pk
 
 
+def _report(ctx):
+    return ctx["report"].pk
+
+
 PG_READERS = {
     "pg_chief": 200,
     "pg_promoter": 200,
@@ -61,6 +65,17 @@ NOT_PG = {"outsider": 404, "miraiz_promoter": 404, "miraiz_second": 404, "commit
 def _committee(ctx):
     return Committee.objects.get(code="neutrality").pk
 
+
+# The neutrality committee (run by the grid company) and its reports: its members and, in
+# the grid company, the chief officer, the second line and the auditors.
+COMMITTEE_READERS = {
+    "pg_chief": 200,
+    "pg_promoter": 404,
+    "pg_second": 200,
+    "pg_auditor": 200,
+    "committee_member": 200,
+    "superuser": 200,
+}
 
 PG_WRITERS_FORM = {"pg_chief": 200, "pg_promoter": 200, "pg_second": 200, "superuser": 200}
 
@@ -184,6 +199,23 @@ MATRIX = {
         },
     ),
     "evidence-download": ("get", _evidence, {None: LOGIN, **NOT_PG, **PG_READERS}),
+    "committee-reports": ("get", _committee, {None: LOGIN, **NOT_PG, **COMMITTEE_READERS}),
+    # An empty form: 200 is the form again with its errors; only the second line may ask.
+    "report-create": (
+        "post",
+        _committee,
+        {
+            None: LOGIN,
+            **NOT_PG,
+            **dict.fromkeys(COMMITTEE_READERS, 403),
+            "pg_promoter": 404,
+            "pg_second": 200,
+            "superuser": 200,
+        },
+    ),
+    "report-detail": ("get", _report, {None: LOGIN, **NOT_PG, **COMMITTEE_READERS}),
+    "report-download": ("get", _report, {None: LOGIN, **NOT_PG, **COMMITTEE_READERS}),
+    "report-tables": ("get", _report, {None: LOGIN, **NOT_PG, **COMMITTEE_READERS}),
     "api-incident": ("get", _pg_incident, {None: LOGIN, **NOT_PG, **PG_WHOLE_ORG}),
     "api-root-cause": ("get", _pg_root_cause, {None: LOGIN, **NOT_PG, **PG_WHOLE_ORG}),
 }
@@ -214,8 +246,8 @@ def test_every_view_declares_its_access():
 
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
-def test_matrix(role, client_for, evidence):
-    ctx = {"evidence": evidence}
+def test_matrix(role, client_for, evidence, finished_report):
+    ctx = {"evidence": evidence, "report": finished_report}
     got, wanted = {}, {}
     for name, (method, factory, expected) in MATRIX.items():
         if name in ("logout", "logout-everywhere"):

@@ -1,6 +1,7 @@
 """What a compliance officer does in the browser, end to end."""
 
 import base64
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -124,3 +125,29 @@ def test_coverage_matrix_filter_and_export(page, live_seed):
     book = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
     exported = [row[0] for row in book.active.iter_rows(min_row=3, values_only=True)]
     assert exported == expected
+
+
+def test_second_line_generates_a_report_and_downloads_it(page, worker, live_seed, settings):
+    """The form, the status while a real worker renders, the hash, the PDF read back."""
+    from pypdf import PdfReader
+
+    settings.MEDIA_ROOT = worker.tmp_path / "media"  # where the worker stores the PDF
+    sign_in(page, "pg-second-line")
+    _set_up_second_factor(page)
+    page.goto("/committees/")
+    row = page.get_by_role("row").filter(has_text="中立性評価専門委員会")
+    row.get_by_role("link", name="進捗報告").click()
+    expect(page.get_by_text("報告はまだありません。")).to_be_visible()
+    page.get_by_label("報告の基準日").fill("2023-05-12")
+    page.get_by_role("button", name="作成", exact=True).click()
+    expect(page.get_by_text("報告の作成を受け付けました。")).to_be_visible()
+    # htmx polls the status until the worker is done; no reload by the person.
+    expect(page.locator("#report-state")).to_have_text("完了", timeout=120_000)
+    shown_hash = page.locator("#report-sha256").inner_text().strip()
+    shot(page, "report-done")
+    with page.expect_download() as download_info:
+        page.locator("#report-pdf").click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    assert hashlib.sha256(pdf).hexdigest() == shown_hash
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "中立性評価専門委員会" in text and "2023年5月12日時点" in text

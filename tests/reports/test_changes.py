@@ -1,0 +1,149 @@
+"""The changes since the previous report, and events recorded late (issue 6, item 5)."""
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from governance.dates import PrecisionDate
+from governance.models import Committee
+from measures import services
+from measures.models import Countermeasure, Nature, Status
+from measures.reports.models import Report
+from measures.reports.services import report_changes, report_pdf, report_render
+from tests.conftest import SEED_DATE, month
+
+
+def _day(y, m, d) -> PrecisionDate:
+    return PrecisionDate.day(y, m, d)
+
+
+@pytest.fixture
+def first_report(seed, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    committee = Committee.objects.get(code="neutrality")
+    report = Report.objects.create(committee=committee, as_of=SEED_DATE)
+    assert report_render(report_id=report.pk) == Report.State.DONE
+    report.refresh_from_db()
+    return report
+
+
+def _record_the_quarter(officer, pg):
+    """What happens after the first report: (code, kind) in the order of their dates."""
+    codes = ("PG-06", "PG-09", "PG-11", "PG-15", "PG-16")
+    m = {c: Countermeasure.objects.get(code=c) for c in codes}
+    # Effective before the first report's date, recorded after it rendered: recorded late.
+    services.countermeasure_record_status(
+        measure=m["PG-15"], status=Status.IN_PROGRESS, effective_on=_day(2023, 5, 1), actor=officer
+    )
+    services.countermeasure_record_status(
+        measure=m["PG-06"],
+        status=Status.PLANNED,
+        planned_for=month(2023, 7),
+        effective_on=_day(2023, 6, 1),
+        note="講師の都合により延期",
+        actor=officer,
+    )
+    services.countermeasure_create(
+        organization=pg,
+        code="PG-24",
+        title="委員会提言を受けた託送システム権限の棚卸し",
+        nature=Nature.ONE_OFF,
+        position=24,
+        due=month(2023, 9),
+        planned_on=dt.date(2023, 6, 10),
+        actor=officer,
+    )
+    services.countermeasure_verify_effectiveness(
+        measure=m["PG-11"],
+        effective=True,
+        effective_on=_day(2023, 6, 15),
+        note="閲覧ログで遮断を確認",
+        actor=officer,
+    )
+    services.countermeasure_reopen(
+        measure=m["PG-16"], effective_on=_day(2023, 6, 20), note="対象範囲の不足", actor=officer
+    )
+    services.countermeasure_record_status(
+        measure=m["PG-06"], status=Status.IN_OPERATION, effective_on=month(2023, 7), actor=officer
+    )
+    services.countermeasure_update(
+        measure=m["PG-09"], due=month(2023, 12), actor=officer, reason="期限の設定"
+    )
+    # After the second report's date: not a change of this period.
+    services.countermeasure_record_status(
+        measure=m["PG-15"], status=Status.IMPLEMENTED, effective_on=_day(2023, 8, 15), actor=officer
+    )
+
+
+def test_the_changes_are_exactly_what_was_recorded_since(first_report, officer, pg):
+    _record_the_quarter(officer, pg)
+    changes = report_changes(
+        organizations=[pg],
+        as_of=dt.date(2023, 7, 31),
+        previous=first_report,
+        read_at=dt.datetime.now(dt.UTC),
+    )
+    listed = [(c.measure.code, c.kind, c.on, c.late) for c in changes]
+    due_change_day = listed[-1][2]  # recorded today (transaction time), so last
+    assert listed == [
+        ("PG-15", "着手", "2023年5月1日", True),
+        ("PG-06", "計画変更", "2023年6月1日", False),
+        ("PG-24", "新規", "2023年6月10日", False),
+        ("PG-11", "有効性確認", "2023年6月15日", False),
+        ("PG-16", "再開", "2023年6月20日", False),
+        ("PG-06", "運用開始", "2023年7月", False),
+        ("PG-09", "期限変更", due_change_day, False),
+    ]
+    late = changes[0]
+    assert late.recorded_at > first_report.read_at
+    assert changes[1].detail.startswith("予定 2023年7月")
+    assert changes[-1].detail == "未定 → 2023年12月"
+
+
+def test_without_new_records_the_second_report_lists_no_change(first_report, pg):
+    assert (
+        report_changes(
+            organizations=[pg],
+            as_of=SEED_DATE,
+            previous=first_report,
+            read_at=dt.datetime.now(dt.UTC),
+        )
+        == []
+    )
+
+
+def _section(text: str, start: str, end: str) -> str:
+    return text[text.index(start) : text.index(end, text.index(start))]
+
+
+def test_the_second_pdf_lists_the_changes_and_the_late_record(first_report, officer, pg):
+    _record_the_quarter(officer, pg)
+    pdf, _pages = report_pdf(
+        committee=first_report.committee, as_of=dt.date(2023, 7, 31), previous=first_report
+    )
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    changes = _section(text, "4前回報告からの変化", "前回報告の後に記録された過去日付の記録")
+    for line in (
+        "2023年6月1日PG-06",
+        "2023年6月10日PG-24",
+        "新規",
+        "2023年6月15日PG-11",
+        "有効性確認",
+        "2023年6月20日PG-16",
+        "再開",
+        "2023年7月PG-06",
+        "運用開始",
+        "期限変更",
+        "未定→2023年12月",
+    ):
+        assert line in changes, line
+    assert "PG-15" not in changes  # its in-period record is dated after the report
+    late = _section(text, "前回報告の後に記録された過去日付の記録", "5中部電力パワーグリッド")
+    assert "2023年5月1日PG-15" in late and "着手" in late
+    # The first report still reads as it did: PG-15 had not started by 2023-05-12.
+    with first_report.file.open("rb") as stored:
+        first = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(stored).pages))
+    assert "比較する前回報告の指定がない" in first

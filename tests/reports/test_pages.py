@@ -1,0 +1,162 @@
+"""The reports pages: generate, follow the rendering, download (audited), who sees what."""
+
+import datetime as dt
+import hashlib
+
+import pytest
+from django.urls import reverse
+
+from governance.models import AuditEvent, Committee
+from measures.reports.models import Report
+from measures.reports.services import report_render, reports_requeue
+from tests.conftest import read
+
+
+@pytest.fixture
+def neutrality(seed):
+    return Committee.objects.get(code="neutrality")
+
+
+def test_the_second_line_generates_a_report_and_downloads_it(
+    client_for, neutrality, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for("pg_second")
+    page = client.get(reverse("committee-reports", args=[neutrality.pk]))
+    assert "報告はまだありません" in page.content.decode()
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            reverse("report-create", args=[neutrality.pk]), {"as_of": "2023-05-12"}
+        )
+    report = Report.objects.get(committee=neutrality)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("report-detail", args=[report.pk])
+    assert len(queued) == 1  # the render is queued after commit
+    waiting = client.get(reverse("report-detail", args=[report.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in waiting and report.get_state_display() in waiting
+
+    assert report_render(report_id=report.pk) == Report.State.DONE
+    report.refresh_from_db()
+    fragment = client.get(reverse("report-detail", args=[report.pk]), HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert "hx-trigger" not in html  # polling stops
+    assert report.sha256 in html and "<html" not in html
+
+    download = client.get(reverse("report-download", args=[report.pk]))
+    pdf = read(download)
+    assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == report.sha256
+    assert f"neutrality-20230512-{report.pk}.pdf" in download["Content-Disposition"]
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.DOWNLOADED,
+        object_type="measures.Report",
+        object_id=str(report.pk),
+        actor__username="pg_second",
+    ).exists()
+    tables = client.get(reverse("report-tables", args=[report.pk]))
+    assert read(tables).startswith(b"PK")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"as_of": "2023-13-40"}, "日付を正しく入力してください"),
+        ({"as_of": ""}, "このフィールドは必須です"),
+        ({"as_of": "0200-01-01"}, "1900年から2999年"),
+        ({"as_of": "2023-05-12", "meeting": "999999"}, "正しく選択してください"),
+    ],
+)
+def test_bad_input_is_refused_in_japanese_and_saves_nothing(client_for, neutrality, data, message):
+    response = client_for("pg_second").post(reverse("report-create", args=[neutrality.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_a_comparison_with_a_later_report_is_refused(client_for, finished_report):
+    response = client_for("pg_second").post(
+        reverse("report-create", args=[finished_report.committee_id]),
+        {"as_of": "2023-01-31", "previous": finished_report.pk},
+    )
+    assert "この報告より後の日付" in response.content.decode()
+    assert Report.objects.count() == 1
+
+
+def test_another_committees_report_cannot_be_compared_with(client_for, finished_report):
+    other = Committee.objects.get(code="compliance", organization__code="chubu-pg")
+    response = client_for("pg_second").post(
+        reverse("report-create", args=[other.pk]),
+        {"as_of": "2023-05-12", "previous": finished_report.pk},
+    )
+    assert response.status_code == 200
+    assert "正しく選択してください" in response.content.decode()
+    assert Report.objects.count() == 1
+
+
+def test_a_committee_member_sees_only_their_committees_reports(client_for, finished_report):
+    member = client_for("committee_member")
+    page = member.get(reverse("committee-reports", args=[finished_report.committee_id]))
+    assert reverse("report-download", args=[finished_report.pk]) in page.content.decode()
+    assert reverse("report-create", args=[finished_report.committee_id]) not in (
+        page.content.decode()
+    )
+    joint = Committee.objects.get(code="joint-review")
+    assert member.get(reverse("committee-reports", args=[joint.pk])).status_code == 404
+
+
+def test_a_report_not_finished_cannot_be_downloaded(client_for, neutrality, people):
+    report = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
+    from governance.permissions import access_sync_objects
+
+    access_sync_objects(Report, [report.pk])
+    client = client_for("pg_second")
+    assert client.get(reverse("report-detail", args=[report.pk])).status_code == 200
+    assert client.get(reverse("report-download", args=[report.pk])).status_code == 404
+
+
+def test_a_tampered_file_is_not_served(client_for, finished_report):
+    with open(finished_report.file.path, "wb") as stored:
+        stored.write(b"%PDF-1.7 altered")
+    response = client_for("pg_second").get(reverse("report-download", args=[finished_report.pk]))
+    assert response.status_code == 409
+    assert "SHA-256" in response.content.decode()
+
+
+def test_a_finished_report_never_changes(finished_report):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.filter(pk=finished_report.pk).update(as_of=dt.date(2023, 6, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.filter(pk=finished_report.pk)._raw_delete(Report.objects.db)
+
+
+def test_the_sweep_requeues_lost_and_stuck_reports(neutrality, settings, monkeypatch):
+    from django.utils import timezone
+
+    from measures.reports import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.render_report, "delay", queued.append)
+    now = timezone.now()
+    lost = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
+    fresh = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
+    stuck = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
+    hopeless = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
+    Report.objects.filter(pk__in=[lost.pk, stuck.pk, hopeless.pk]).update(
+        requested_at=now - dt.timedelta(hours=2)
+    )
+    Report.objects.filter(pk=stuck.pk).update(
+        state="rendering", attempts=1, read_at=now - dt.timedelta(hours=1)
+    )
+    Report.objects.filter(pk=hopeless.pk).update(
+        state="rendering",
+        attempts=settings.THREELINES_REPORT_MAX_ATTEMPTS,
+        read_at=now - dt.timedelta(hours=1),
+    )
+    assert reports_requeue(now=now) == {"requeued": 2, "reset": 1, "failed": 1}
+    assert sorted(queued) == sorted([lost.pk, stuck.pk])
+    assert fresh.pk not in queued  # its own message is still on its way
+    hopeless.refresh_from_db()
+    assert hopeless.state == "failed" and "did not finish" in hopeless.error
+    stuck.refresh_from_db()
+    assert stuck.state == "queued" and stuck.attempts == 1
