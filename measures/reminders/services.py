@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,6 +28,7 @@ from governance.audit import audit_record
 from governance.dates import add_months
 from governance.models import (
     AuditEvent,
+    Meeting,
     OrgUnit,
     RegulatoryAction,
     Role,
@@ -36,6 +37,7 @@ from governance.models import (
 )
 from measures.models import Countermeasure, Nature, Status, StatusEvent
 from measures.reminders.models import Digest, Escalation, Notification, ReminderMark
+from measures.reports.models import Report
 from measures.selectors import measure_states_as_of
 
 logger = logging.getLogger(__name__)
@@ -73,6 +75,7 @@ def reason_text(kind: str, n: int | None = None, level: int | None = None) -> st
         "occurrence": _("next occurrence due"),
         "regulatory": _("response to the regulator due within %(n)d days"),
         "regulatory_passed": _("response to the regulator was due %(n)d days ago"),
+        "meeting": _("committee meeting within %(n)d days and its report is not generated"),
     }
     return texts[kind] % {"n": n or 0, "level": level or 0}
 
@@ -298,7 +301,48 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
                 n=n,
             ),
         )
+    _meetings_without_report(day, holders, give)
     return items, escalations
+
+
+def _meetings_without_report(day: dt.date, holders: Holders, give) -> None:
+    """Meetings ahead within ``THREELINES_MEETING_REPORT_LEAD_DAYS`` for which no report
+    has been generated (or is being rendered): the people who may generate it hear of it at
+    that threshold and again at the shorter lead days, once each."""
+    lead_days = settings.THREELINES_MEETING_REPORT_LEAD_DAYS
+    thresholds = sorted({lead_days, *(d for d in settings.THREELINES_REMINDER_LEAD_DAYS)})
+    thresholds = [d for d in thresholds if d <= lead_days]
+    reported = Report.objects.filter(
+        meeting=OuterRef("pk"),
+        state__in=(Report.State.QUEUED, Report.State.RENDERING, Report.State.DONE),
+    )
+    for meeting in (
+        Meeting.objects.filter(
+            archived_at__isnull=True,
+            committee__archived_at__isnull=True,
+            held_on__gte=day,
+            held_on__lte=day + dt.timedelta(days=lead_days),
+        )
+        .exclude(Exists(reported))
+        .select_related("committee")
+    ):
+        left = (meeting.held_on - day).days
+        lead = min(d for d in thresholds if d >= left)
+        org = meeting.committee.organization_id
+        people = holders.of_org(org, {Role.SECOND_LINE}) or holders.of_org(
+            org, {Role.CHIEF_OFFICER}
+        )
+        give(
+            people,
+            Item(
+                "meeting",
+                f"meeting:{meeting.pk}:{meeting.held_on}:{lead}",
+                str(meeting),
+                _url("committee-reports", meeting.committee_id),
+                meeting.held_on.isoformat(),
+                n=lead,
+            ),
+        )
 
 
 def _last_occurrences(measures: list[Countermeasure], day: dt.date) -> dict[int, dt.date]:

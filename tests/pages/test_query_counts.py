@@ -4,9 +4,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from governance.models import Organization, OrgUnit
+from governance.models import Committee, Organization, OrgUnit
+from governance.permissions import access_sync_objects
 from measures import services
 from measures.models import Countermeasure
+from measures.reports.models import Report
 from tests.conftest import month
 
 PAGES = {
@@ -19,6 +21,10 @@ PAGES = {
     "root-causes": lambda: reverse("root-causes"),
     "incident-list": lambda: reverse("incident-list"),
     "responsibility": lambda: reverse("responsibility"),
+    "committee-reports": lambda: reverse(
+        "committee-reports", args=[Committee.objects.get(code="neutrality").pk]
+    ),
+    "report-detail": lambda: reverse("report-detail", args=[Report.objects.order_by("pk")[0].pk]),
 }
 # Pinned: a change here is a change in how much a page asks of the database.
 EXPECTED = {
@@ -29,6 +35,8 @@ EXPECTED = {
     "root-causes": 12,
     "incident-list": 11,
     "responsibility": 10,
+    "committee-reports": 14,
+    "report-detail": 9,
 }
 
 
@@ -70,9 +78,17 @@ def _grow(people, n: int) -> None:
             body=f"c{i}",
             actor=people["superuser"],
         )
+        report = Report.objects.create(
+            committee=Committee.objects.get(code="neutrality"),
+            as_of=month(2023, 6).value,
+            previous=Report.objects.order_by("pk")[0],
+            meeting=Committee.objects.get(code="neutrality").meetings.first(),
+            requested_by=people["pg_second"],
+        )
+        access_sync_objects(Report, [report.pk])
 
 
-def test_query_counts_are_pinned_and_flat(client_for, people):
+def test_query_counts_are_pinned_and_flat(client_for, people, finished_report):
     client = client_for("pg_second")
     small = _counts(client)
     _grow(people, 40)

@@ -311,3 +311,52 @@ def test_a_passed_regulator_deadline_is_reminded_even_after_missed_days(plan):
 def test_absurd_notification_ids_are_ignored(plan, client_for):
     response = client_for("pg_promoter").post(reverse("notification-mark-read"), {"id": ["9" * 30]})
     assert response.status_code == 302
+
+
+def _digest_kinds(user, day):
+    digest = Digest.objects.filter(user=user, day=day).first()
+    return [(i["kind"], i.get("n")) for i in digest.items] if digest else []
+
+
+@pytest.mark.parametrize("report_state", [None, "queued", "done", "failed"])
+def test_a_meeting_without_its_report_is_reminded_before_it(plan, report_state):
+    from governance.models import Committee
+    from measures.reports.models import Report
+
+    committee = Committee.objects.get(code="neutrality")
+    meeting = gov.meeting_record(
+        committee=committee, number=2, held_on=D(2023, 10, 20), actor=plan["superuser"]
+    )
+    if report_state:
+        Report.objects.create(
+            committee=committee,
+            meeting=meeting,
+            as_of=D(2023, 9, 30),
+            state=report_state,
+            sha256="0" * 64 if report_state == "done" else "",
+            size=1 if report_state == "done" else None,
+        )
+    second = plan["pg_second"]
+    reminders_sweep(day=D(2023, 10, 5), send="now")  # 15 days before: not yet
+    assert ("meeting", 14) not in _digest_kinds(second, D(2023, 10, 5))
+    reminders_sweep(day=D(2023, 10, 6), send="now")
+    reminders_sweep(day=D(2023, 10, 7), send="now")
+    reminders_sweep(day=D(2023, 10, 15), send="now")  # missed days: the 7-day reminder anyway
+    reminders_sweep(day=D(2023, 10, 21), send="now")  # the meeting is over
+    given = [
+        (day.day, kind_n)
+        for day in (D(2023, 10, 6), D(2023, 10, 7), D(2023, 10, 15), D(2023, 10, 21))
+        for kind_n in _digest_kinds(second, day)
+        if kind_n[0] == "meeting"
+    ]
+    if report_state in ("queued", "done"):
+        assert given == []
+    else:
+        assert given == [(6, ("meeting", 14)), (15, ("meeting", 7))]
+        digest = Digest.objects.get(user=second, day=D(2023, 10, 6))
+        item = next(i for i in digest.items if i["kind"] == "meeting")
+        assert item["url"].endswith(f"/committees/{committee.pk}/reports/")
+    # Only those who may generate the report hear of it.
+    assert not Digest.objects.filter(
+        user__in=[plan["pg_promoter"], plan["committee_member"]], items__icontains="meeting"
+    ).exists()

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from governance.models import Committee
+from measures.models import Countermeasure
 from measures.reports.models import Report
 from measures.reports.services import report_pdf, report_render
 from tests.conftest import SEED_DATE
@@ -126,3 +127,12 @@ def test_the_tables_export_to_excel_in_the_same_layout(seed, tmp_path):
         for (_heading, _code, text, _phrase), (seed_text, _p) in zip(rows, expected, strict=True):
             assert _squash(seed_text).startswith(_squash(text)[:12])
     assert book["パワーグリッド"]["A3"].value == "教育・意識・風土"
+
+
+def test_bench_report_runs_and_keeps_nothing(seed):
+    out = io.StringIO()
+    before = Countermeasure.objects.count()
+    call_command("bench_report", "--measures", "30", stdout=out)
+    assert "53 measures" in out.getvalue() and "pages" in out.getvalue()
+    assert Countermeasure.objects.count() == before
+    assert not Report.objects.exists()

@@ -1,7 +1,7 @@
 """Time the daily reminder sweep on the seed plus N generated measures (rolled back).
 
-The generated measures are written in bulk (not through the services) with owner units,
-due dates around the sweep day and a first status event, so that the sweep has real work.
+The generated measures (``measures/benchdata.py``) have owner units, due dates around the
+sweep day and a first status event, so that the sweep has real work.
 """
 
 import datetime as dt
@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from governance.models import Organization, OrgUnit
-from measures.models import Countermeasure, StatusEvent
+from measures.benchdata import add_measures
+from measures.models import Countermeasure
 from measures.reminders.services import reminders_sweep
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         day = dt.date.fromisoformat(date)
         try:
             with transaction.atomic():
-                self._generate(measures, day, random.Random(seed))  # noqa: S311 - test data
+                add_measures(measures, day=day, rng=random.Random(seed))  # noqa: S311
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute("ANALYZE")
@@ -51,35 +51,3 @@ class Command(BaseCommand):
                 raise _Rollback
         except _Rollback:
             pass
-
-    def _generate(self, count: int, day: dt.date, rng: random.Random) -> None:
-        if not count:
-            return
-        org = Organization.objects.get(code="chubu-pg")
-        units = list(OrgUnit.objects.filter(organization=org, line="first"))
-        rows = []
-        for i in range(count):
-            due = day + dt.timedelta(days=rng.randint(-120, 120))
-            rows.append(
-                Countermeasure(
-                    organization=org,
-                    code=f"BENCH-{i:06d}",
-                    position=10_000 + i,
-                    title=f"bench measure {i}",
-                    nature=rng.choice(["one_off", "continuous"]),
-                    owner_unit=rng.choice(units),
-                    due_on=due,
-                    planned_on=day - dt.timedelta(days=365),
-                )
-            )
-        created = Countermeasure.objects.bulk_create(rows, batch_size=2000)
-        events = [
-            StatusEvent(
-                measure=m,
-                status=rng.choice(["planned", "in_progress", "implemented"]),
-                effective_on_date=day - dt.timedelta(days=rng.randint(30, 300)),
-                planned_for_date=m.due_on,
-            )
-            for m in created
-        ]
-        StatusEvent.objects.bulk_create(events, batch_size=2000)
