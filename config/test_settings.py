@@ -13,3 +13,11 @@ EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
 )
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+# Static files from the app folders, no collectstatic needed (production serves the
+# collected, hashed copies; tests/config/test_deployment.py checks that path).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

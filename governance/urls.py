@@ -14,4 +14,6 @@ urlpatterns = [
     path("responsibility/", views.responsibility, name="responsibility"),
     # The language switch (POST, CSRF-protected; a cookie, and the person's mail language).
     path("language/", views.set_language, name="set-language"),
+    # Load balancers and monitoring: the database and the broker answer (no sign-in).
+    path("healthz", views.health, name="health"),
 ]

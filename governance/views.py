@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import logging
+import time
 
 import segno
 from django.conf import settings
@@ -12,8 +14,9 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config.celery import app as celery_app
 from governance import accounts
 from governance.audit import audit_record, audit_write_csv
 from governance.decorators import login_view, public_view, scope_view
@@ -36,6 +40,8 @@ from governance.models import (
     UserSession,
 )
 from governance.permissions import visible_to
+
+logger = logging.getLogger(__name__)
 
 
 def _next_url(request, default: str = "account") -> str:
@@ -262,4 +268,34 @@ def set_language(request):
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+    return response
+
+
+@public_view
+@require_GET
+def health(request):
+    """For load balancers and monitoring: 200 when the database answers and the broker
+    accepts a connection, else 503. Says which, nothing more."""
+    checks = {}
+    started = time.monotonic()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception:  # the probe reports, it does not fail
+        logger.exception("health: database")
+        checks["database"] = "error"
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception:
+        logger.exception("health: broker")
+        checks["broker"] = "error"
+    healthy = all(v == "ok" for v in checks.values())
+    body = {"status": "ok" if healthy else "error", **checks}
+    body["ms"] = round((time.monotonic() - started) * 1000, 1)
+    response = JsonResponse(body, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
     return response

@@ -90,6 +90,7 @@ MATRIX = {
     "committee-list": ("get", None, _all(200)),
     "regulatory-list": ("get", None, _all(200)),
     "set-language": ("post", None, _all(302) | {None: 302}),
+    "health": ("get", None, _all(200) | {None: 200}),
     "notification-list": ("get", None, _all(200)),
     "notification-mark-read": ("post", None, _all(302)),
     "measure-detail": (
