@@ -93,9 +93,12 @@ class TrackedAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
         records get their object permissions, roster changes their members' groups."""
         super().save_related(request, form, formsets, change)
         from governance import permissions
+        from governance.models import Committee
 
         obj = form.instance
-        if type(obj) in {spec.model for spec in permissions.guarded_models()}:
+        if isinstance(obj, Committee):  # its scope decides who reads its reports too
+            permissions.access_sync_committee(obj, actor=request.user)
+        elif type(obj) in {spec.model for spec in permissions.guarded_models()}:
             permissions.access_sync_objects(type(obj), [obj.pk], actor=request.user)
         for user in _people_touched(obj, formsets):
             permissions.access_sync_user(user, today=timezone.localdate(), actor=request.user)

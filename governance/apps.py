@@ -39,7 +39,11 @@ class GovernanceConfig(AppConfig):
             permissions.Guarded(
                 model=Committee,
                 committee_field="id",
-                committee_codenames=("view_committee",),
+                # Members see the committee and may ask for its report.
+                committee_codenames=("view_committee", "request_report"),
+                grant_scope=lambda qs: qs.annotate(
+                    grant_organization_id=permissions.single_organization_committee()
+                ),
                 grants={
                     "second_line": (
                         permissions.ORGANIZATION,

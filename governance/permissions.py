@@ -15,14 +15,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.http import Http404
 from guardian.models import GroupObjectPermission
@@ -57,6 +67,11 @@ class Guarded:
     # reports): that committee's members get ``committee_codenames`` on it.
     committee_field: str | None = None
     committee_codenames: tuple[str, ...] = ()
+    # When set, annotates ``grant_organization_id`` on a queryset of the model: the
+    # organization whose roles get ``grants`` on each object, or NULL for none (members and
+    # shares only). A committee that oversees several companies is read by its roster only,
+    # since its pages and reports hold every one of those companies' records.
+    grant_scope: Callable[[QuerySet], QuerySet] | None = None
 
     @property
     def view_codename(self) -> str:
@@ -107,8 +122,34 @@ def access_group_for_committee(committee: Committee) -> AccessGroup:
             name=f"committee:{committee.organization.code}:{committee.code}"
         )
         group = AccessGroup.objects.create(group=django_group, committee=committee)
-        access_sync_objects(Committee, [committee.pk])
+        access_sync_committee(committee)
     return group
+
+
+def access_sync_committee(committee: Committee, *, actor=None) -> int:
+    """Re-derive the permissions on a committee and on what belongs to it (its reports):
+    after its roster gets an access group, or its scope changes."""
+    changes = 0
+    for spec in _REGISTRY.values():
+        if spec.committee_field:
+            pks = spec.model._base_manager.filter(
+                **{spec.committee_field: committee.pk}
+            ).values_list("pk", flat=True)
+            changes += access_sync_objects(spec.model, list(pks), actor=actor)
+    return changes
+
+
+def single_organization_committee(prefix: str = "") -> Case:
+    """For ``grant_scope``: the committee's own organization when it oversees that
+    organization only, else NULL. ``prefix`` reaches the committee (``"committee__"``)."""
+    other_companies = Committee.scope.through.objects.filter(
+        committee_id=OuterRef(f"{prefix}id")
+    ).exclude(organization_id=OuterRef(f"{prefix}organization_id"))
+    return Case(
+        When(~Exists(other_companies), then=F(f"{prefix}organization_id")),
+        default=Value(None),
+        output_field=BigIntegerField(),
+    )
 
 
 # -- object permissions -----------------------------------------------------------------------
@@ -120,13 +161,16 @@ def _permission_ids(spec: Guarded) -> dict[str, int]:
 @dataclass(frozen=True)
 class _Row:
     pk: int
-    organization_id: int
+    organization_id: int | None
     owner_path: str  # "" when owned by the organization as a whole
     committee_id: int | None
 
 
 def _rows(spec: Guarded, queryset: QuerySet) -> list[_Row]:
     fields = ["pk", spec.organization_field]
+    if spec.grant_scope is not None:
+        queryset = spec.grant_scope(queryset)
+        fields = ["pk", "grant_organization_id"]
     fields.append(f"{spec.owner_unit_field}__path" if spec.owner_unit_field else "pk")
     fields.append(spec.committee_field or "pk")
     return [

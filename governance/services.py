@@ -219,7 +219,7 @@ def committee_create(
     )
     save_tracked(committee, actor=actor, reason=reason)
     committee.scope.set(scope)
-    permissions.access_sync_objects(Committee, [committee.pk], actor=actor)
+    permissions.access_sync_committee(committee, actor=actor)
     return committee
 
 

@@ -26,13 +26,18 @@ STATUS_COLOURS = {
 
 def status_bars(rows: Sequence[tuple[str, dict[str, int]]], *, title: str) -> SafeString:
     """Horizontal stacked bars: one per row label, split by status."""
-    width, label_w, bar_h, gap = 640, 220, 22, 10
+    # Labels are mostly Japanese: about one em (13 px) a character, never cut off.
+    longest = max((len(label) for label, _ in rows), default=0)
+    label_w = min(max(220, 13 * longest + 16), 420)
+    width, bar_h, gap = label_w + 420, 22, 10
     height = 40 + len(rows) * (bar_h + gap) + 40
     total_max = max((sum(c.values()) for _, c in rows), default=0) or 1
     scale = (width - label_w - 40) / total_max
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        # By name, so that the PDF embeds the Japanese font for the numbers too.
+        f'font-family="IPAexGothic, sans-serif">',
         f"<title>{escape(title)}</title>",
     ]
     y = 30

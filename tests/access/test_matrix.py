@@ -66,8 +66,9 @@ def _committee(ctx):
     return Committee.objects.get(code="neutrality").pk
 
 
-# The neutrality committee (run by the grid company) and its reports: its members and, in
-# the grid company, the chief officer, the second line and the auditors.
+# The neutrality committee (run by the grid company, overseeing it alone): its members and,
+# in the grid company, the chief officer, the second line and the auditors see it; its
+# reports are read by its members, the second line and the auditors.
 COMMITTEE_READERS = {
     "pg_chief": 200,
     "pg_promoter": 404,
@@ -76,6 +77,7 @@ COMMITTEE_READERS = {
     "committee_member": 200,
     "superuser": 200,
 }
+REPORT_READERS = COMMITTEE_READERS | {"pg_chief": 404}
 
 PG_WRITERS_FORM = {"pg_chief": 200, "pg_promoter": 200, "pg_second": 200, "superuser": 200}
 
@@ -201,22 +203,21 @@ MATRIX = {
     ),
     "evidence-download": ("get", _evidence, {None: LOGIN, **NOT_PG, **PG_READERS}),
     "committee-reports": ("get", _committee, {None: LOGIN, **NOT_PG, **COMMITTEE_READERS}),
-    # An empty form: 200 is the form again with its errors; only the second line may ask.
+    # An empty form: 200 is the form again with its errors (the second line and members ask).
     "report-create": (
         "post",
         _committee,
         {
             None: LOGIN,
             **NOT_PG,
-            **dict.fromkeys(COMMITTEE_READERS, 403),
-            "pg_promoter": 404,
-            "pg_second": 200,
-            "superuser": 200,
+            **COMMITTEE_READERS,
+            "pg_chief": 403,
+            "pg_auditor": 403,
         },
     ),
-    "report-detail": ("get", _report, {None: LOGIN, **NOT_PG, **COMMITTEE_READERS}),
-    "report-download": ("get", _report, {None: LOGIN, **NOT_PG, **COMMITTEE_READERS}),
-    "report-tables": ("get", _report, {None: LOGIN, **NOT_PG, **COMMITTEE_READERS}),
+    "report-detail": ("get", _report, {None: LOGIN, **NOT_PG, **REPORT_READERS}),
+    "report-download": ("get", _report, {None: LOGIN, **NOT_PG, **REPORT_READERS}),
+    "report-tables": ("get", _report, {None: LOGIN, **NOT_PG, **REPORT_READERS}),
     "api-incident": ("get", _pg_incident, {None: LOGIN, **NOT_PG, **PG_WHOLE_ORG}),
     "api-root-cause": ("get", _pg_root_cause, {None: LOGIN, **NOT_PG, **PG_WHOLE_ORG}),
 }

@@ -125,7 +125,7 @@ def test_the_second_pdf_lists_the_changes_and_the_late_record(first_report, offi
         committee=first_report.committee, as_of=dt.date(2023, 7, 31), previous=first_report
     )
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
-    changes = _section(text, "4前回報告からの変化", "前回報告の後に記録された過去日付の記録")
+    changes = _section(text, "4前回報告以降の進捗", "前回報告後に遡って登録された記録")
     for line in (
         "2023年6月1日PG-06",
         "2023年6月10日PG-24",
@@ -141,7 +141,7 @@ def test_the_second_pdf_lists_the_changes_and_the_late_record(first_report, offi
     ):
         assert line in changes, line
     assert "PG-15" not in changes  # its in-period record is dated after the report
-    late = _section(text, "前回報告の後に記録された過去日付の記録", "5中部電力パワーグリッド")
+    late = _section(text, "前回報告後に遡って登録された記録", "5中部電力パワーグリッド")
     assert "2023年5月1日PG-15" in late and "着手" in late
     # The first report still reads as it did: PG-15 had not started by 2023-05-12.
     with first_report.file.open("rb") as stored:

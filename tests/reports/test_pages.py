@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from governance.models import AuditEvent, Committee
@@ -93,12 +94,17 @@ def test_another_committees_report_cannot_be_compared_with(client_for, finished_
 
 
 def test_a_committee_member_sees_only_their_committees_reports(client_for, finished_report):
-    member = client_for("committee_member")
-    page = member.get(reverse("committee-reports", args=[finished_report.committee_id]))
-    assert reverse("report-download", args=[finished_report.pk]) in page.content.decode()
+    # The auditors read reports but do not ask for them.
+    auditor = client_for("pg_auditor")
+    page = auditor.get(reverse("committee-reports", args=[finished_report.committee_id]))
     assert reverse("report-create", args=[finished_report.committee_id]) not in (
         page.content.decode()
     )
+    member = client_for("committee_member")
+    page = member.get(reverse("committee-reports", args=[finished_report.committee_id]))
+    assert reverse("report-download", args=[finished_report.pk]) in page.content.decode()
+    # Members may ask for a new one (the pages of the committee show the form).
+    assert reverse("report-create", args=[finished_report.committee_id]) in page.content.decode()
     joint = Committee.objects.get(code="joint-review")
     assert member.get(reverse("committee-reports", args=[joint.pk])).status_code == 404
 
@@ -160,3 +166,62 @@ def test_the_sweep_requeues_lost_and_stuck_reports(neutrality, settings, monkeyp
     assert hopeless.state == "failed" and "did not finish" in hopeless.error
     stuck.refresh_from_db()
     assert stuck.state == "queued" and stuck.attempts == 1
+
+
+def test_a_report_on_several_companies_is_read_by_the_committees_roster_only(
+    people, client_for, settings, tmp_path
+):
+    """The joint council oversees the grid company and the retailer: its report holds both
+    companies' records, so neither company's second line reads it (the firewall), nor the
+    holding company's that runs the council; its roster does."""
+    from governance import services as gov
+    from governance.models import OrgUnit
+    from governance.permissions import access_sync_objects
+    from tests.conftest import login_verified
+
+    settings.MEDIA_ROOT = tmp_path
+    joint = Committee.objects.get(code="joint-review")
+    report = Report.objects.create(committee=joint, as_of=dt.date(2023, 5, 12))
+    access_sync_objects(Report, [report.pk])
+    holding_second = people["pg_second"].__class__.objects.create_user("holding_second")
+    top = OrgUnit.objects.get(organization__code="chubu", parent__isnull=True)
+    compliance = gov.org_unit_create(
+        organization=top.organization,
+        code="chubu-compliance",
+        name="コンプライアンス推進室",
+        unit_type="office",
+        line="second",
+        parent=top,
+        actor=people["superuser"],
+        reason="持株会社の第2ライン",
+    )
+    gov.role_assign(
+        user=holding_second,
+        role="second_line",
+        org_unit=compliance,
+        valid_from=dt.date(2023, 4, 1),
+        actor=people["superuser"],
+    )
+    url = reverse("report-detail", args=[report.pk])
+    for name in ("pg_second", "miraiz_second", "pg_chief", "committee_member"):
+        assert client_for(name).get(url).status_code == 404, name
+    holding = Client()
+    login_verified(holding, holding_second)
+    assert holding.get(url).status_code == 404
+    assert (
+        holding.post(reverse("report-create", args=[joint.pk]), {"as_of": "2023-05-12"})
+    ).status_code == 404
+    # Put on the roster (as the secretariat), the same person reads it, and may ask for one.
+    gov.committee_member_add(
+        committee=joint,
+        display_name="事務局",
+        user=holding_second,
+        position="secretariat",
+        valid_from=dt.date(2023, 4, 1),
+        actor=people["superuser"],
+    )
+    assert holding.get(url).status_code == 200
+    assert (
+        holding.post(reverse("report-create", args=[joint.pk]), {"as_of": "2023-05-12"}).status_code
+        == 302
+    )
