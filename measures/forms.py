@@ -141,9 +141,16 @@ class ReportRequestForm(forms.Form):
         )
 
     def clean_as_of(self):
-        from governance.ui import EARLIEST, LATEST
+        from django.utils import timezone
+
+        from governance.ui import EARLIEST
 
         day = self.cleaned_data["as_of"]
-        if not EARLIEST <= day <= LATEST:
+        if day < EARLIEST:
             raise forms.ValidationError(_("Give a date between 1900 and 2999."), code="range")
+        if day > timezone.localdate():
+            # Overdue and upcoming are judged on the day: a day to come has no state yet.
+            raise forms.ValidationError(
+                _("A report is made as of today or an earlier day."), code="future"
+            )
         return day

@@ -3,9 +3,11 @@ rendering, and the downloads (logged in the audit trail)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.audit import audit_record
 from governance.decorators import object_view
 from governance.models import AuditEvent, Committee
 from governance.permissions import visible_to
@@ -87,14 +90,29 @@ def report_create(request, committee):
 def report_detail(request, report):
     polled = request.headers.get("HX-Request")
     template = "reports/_status.html" if polled else "reports/detail.html"
-    return render(request, template, {"report": report, "committee": report.committee})
+    committee = report.committee
+    since = report.started_at or report.requested_at
+    timeout = dt.timedelta(minutes=settings.THREELINES_REPORT_RENDER_TIMEOUT_MINUTES)
+    return render(
+        request,
+        template,
+        {
+            "report": report,
+            "committee": committee,
+            # Whoever may ask for a report sees why one failed; the others a plain message.
+            "can_request": request.user.has_perm("governance.request_report", committee),
+            # Past the render timeout the page stops polling; the sweep takes it from there.
+            "stale": report.is_pending and timezone.now() - since > timeout,
+        },
+    )
 
 
 def _finished(user):
     return visible_to(user, Report.objects.filter(state=Report.State.DONE))
 
 
-def _serve(report: Report, field: str, content_type: str, suffix: str) -> HttpResponse:
+def _serve(request, report: Report, field: str, content_type: str, suffix: str) -> HttpResponse:
+    """The stored file, if it still has the SHA-256 recorded when it was rendered."""
     stored = getattr(report, field)
     if not stored:
         raise Http404
@@ -104,8 +122,15 @@ def _serve(report: Report, field: str, content_type: str, suffix: str) -> HttpRe
     except FileNotFoundError as exc:
         logger.error("report %s: stored file %s is missing", report.pk, stored.name)
         raise Http404 from exc
-    if field == "file" and hashlib.sha256(data).hexdigest() != report.sha256:
-        logger.error("report %s: stored PDF does not match its SHA-256", report.pk)
+    expected = report.sha256 if field == "file" else report.tables_sha256
+    if expected and hashlib.sha256(data).hexdigest() != expected:
+        logger.error("report %s: stored %s does not match its SHA-256", report.pk, field)
+        audit_record(
+            action=AuditEvent.Action.INTEGRITY_FAILED,
+            request=request,
+            obj=report,
+            details={"file": stored.name, "expected_sha256": expected},
+        )
         return HttpResponse(
             _("The stored file no longer matches the SHA-256 recorded when it was rendered."),
             status=409,
@@ -120,13 +145,14 @@ def _serve(report: Report, field: str, content_type: str, suffix: str) -> HttpRe
 @require_GET
 @object_view(model=Report, queryset=_finished, audit=AuditEvent.Action.DOWNLOADED)
 def report_download(request, report):
-    return _serve(report, "file", "application/pdf", ".pdf")
+    return _serve(request, report, "file", "application/pdf", ".pdf")
 
 
 @require_GET
 @object_view(model=Report, queryset=_finished, audit=AuditEvent.Action.DOWNLOADED)
 def report_tables(request, report):
     return _serve(
+        request,
         report,
         "tables",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

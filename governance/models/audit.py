@@ -33,6 +33,7 @@ class AuditEvent(models.Model):
         DOWNLOADED = "downloaded", _("downloaded")
         EXPORTED = "exported", _("exported")
         CHANGED = "changed", _("changed")
+        INTEGRITY_FAILED = "integrity_failed", _("stored file does not match its hash")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

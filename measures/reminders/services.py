@@ -28,6 +28,7 @@ from governance.audit import audit_record
 from governance.dates import add_months
 from governance.models import (
     AuditEvent,
+    CommitteeMembership,
     Meeting,
     OrgUnit,
     RegulatoryAction,
@@ -328,10 +329,28 @@ def _meetings_without_report(day: dt.date, holders: Holders, give) -> None:
     ):
         left = (meeting.held_on - day).days
         lead = min(d for d in thresholds if d >= left)
-        org = meeting.committee.organization_id
-        people = holders.of_org(org, {Role.SECOND_LINE}) or holders.of_org(
-            org, {Role.CHIEF_OFFICER}
+        committee = meeting.committee
+        # Who may generate the report: the second line when the committee oversees its own
+        # organization alone, and the committee's secretariat.
+        people = set(
+            CommitteeMembership.objects.active_on(day)
+            .filter(
+                committee=committee,
+                user__isnull=False,
+                user__is_active=True,
+                position=CommitteeMembership.Position.SECRETARIAT,
+            )
+            .values_list("user_id", flat=True)
         )
+        if set(committee.scope.values_list("pk", flat=True)) == {committee.organization_id}:
+            people |= holders.of_org(committee.organization_id, {Role.SECOND_LINE})
+        if not people:
+            logger.warning(
+                "meeting %s of %s has no report and nobody to remind (no secretariat on the "
+                "roster, no second line)",
+                meeting.number,
+                committee.code,
+            )
         give(
             people,
             Item(

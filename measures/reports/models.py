@@ -55,7 +55,19 @@ class Report(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     tables = models.FileField(_("tables (.xlsx)"), upload_to=report_upload_to, blank=True)
+    tables_sha256 = models.CharField(_("SHA-256 of the tables"), max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(_("render attempts"), default=0)
+    queued_at = models.DateTimeField(_("queued again at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("rendering started at"), null=True, blank=True)
+    seen_recent = models.JSONField(
+        _("records seen just before the read"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Ids of the status events and measures entered shortly before the data were read "
+            "and seen by this report; the next report lists the others of that moment as late."
+        ),
+    )
     read_at = models.DateTimeField(
         _("data read at"),
         null=True,

@@ -56,18 +56,28 @@ NEW = "新規"
 DUE_CHANGED = "期限変更"
 
 
+PROGRESS, LATE, PLAN = "progress", "late", "plan"
+WITHDRAWN = "取下げ"
+# A status write stamps ``recorded_at`` before it commits; one that committed after a
+# report read the data, stamped up to this long before, is told apart by the ids the report
+# saw (``Report.seen_recent``). No write transaction lasts this long.
+LATE_MARGIN = dt.timedelta(minutes=10)
+
+
 @dataclass(frozen=True)
 class Change:
-    """One line of the changes section. ``late``: effective on or before the previous
-    report's date but recorded after that report read the data."""
+    """One line of the changes since the previous report. ``section``: PROGRESS (effective
+    after the previous report's date), LATE (effective on or before it but entered after
+    that report read the data: ``recorded_at`` says when) or PLAN (the plan itself changed:
+    a due date, a measure withdrawn; dated when it was entered)."""
 
     on: str  # the date as the report prints it
     sort_key: tuple
     measure: Countermeasure
     kind: str
     detail: str
-    recorded_at: dt.datetime | None
-    late: bool
+    section: str
+    recorded_at: dt.datetime | None = None
 
 
 def _read_time(report: Report) -> dt.datetime:
@@ -75,21 +85,35 @@ def _read_time(report: Report) -> dt.datetime:
     return report.read_at or report.rendered_at or report.requested_at
 
 
+def _late(previous: Report, field: str = "recorded_at", seen: str = "events") -> Q:
+    """Entered after ``previous`` read the data: stamped after its read time, or stamped
+    shortly before but committed too late for it to see (not among the ids it saw)."""
+    seen_at = _read_time(previous)
+    after = Q(**{f"{field}__gt": seen_at})
+    if previous.seen_recent is None:  # rendered before reports kept what they saw
+        return after
+    return after | (
+        Q(**{f"{field}__gt": seen_at - LATE_MARGIN}) & ~Q(pk__in=previous.seen_recent.get(seen, []))
+    )
+
+
 def report_changes(
     *, organizations, as_of: dt.date, previous: Report, read_at: dt.datetime
 ) -> list[Change]:
-    """Events effective after the previous report's date up to ``as_of`` (new, started,
-    implemented, verified, re-planned, reopened…), plus those effective earlier but recorded
-    after the previous report read the data (listed as recorded late, with when), and due
-    dates changed in between. Oldest first."""
+    """What changed since ``previous``: events effective after its date up to ``as_of``
+    (started, implemented, verified, re-planned, reopened…) and measures that entered the
+    plan then; events and measures dated on or before its date but entered after it read
+    the data (recorded late, with when); due dates changed and measures withdrawn after it
+    read the data (the plan itself). Oldest first within each section."""
     since, seen_at = previous.as_of, _read_time(previous)
-    scope = Countermeasure.objects.filter(organization__in=organizations, archived_at__isnull=True)
+    everything = Countermeasure.objects.filter(organization__in=organizations)
+    scope = everything.filter(archived_at__isnull=True)
     changes: list[Change] = []
     events = (
         StatusEvent.objects.filter(measure__in=scope, recorded_at__lte=read_at)
         .filter(
             Q(effective_on_date__gt=since, effective_on_date__lte=as_of)
-            | Q(effective_on_date__lte=since, recorded_at__gt=seen_at)
+            | (Q(effective_on_date__lte=since) & _late(previous))
         )
         .select_related("measure", "measure__parent")
     )
@@ -109,8 +133,8 @@ def report_changes(
                 measure=event.measure,
                 kind=CHANGE_KINDS.get(event.status, Status(event.status).label),
                 detail="、".join(detail),
+                section=LATE if late else PROGRESS,
                 recorded_at=event.recorded_at if late else None,
-                late=late,
             )
         )
     created = dict(
@@ -118,14 +142,18 @@ def report_changes(
             "id", "history_date"
         )
     )
+    entered_late = Countermeasure.history.filter(
+        Q(history_type="+", id__in=scope.values("pk"))
+        & _late(previous, "history_date", seen="measures")
+    ).values("id")
     new = scope.filter(planned_on__lte=as_of, planned_on__isnull=False).filter(
-        Q(planned_on__gt=since) | Q(pk__in=[pk for pk, at in created.items() if at > seen_at])
+        Q(planned_on__gt=since) | Q(pk__in=entered_late)
     )
     for measure in new.select_related("parent"):
         at = created.get(measure.pk)
-        late = measure.planned_on <= since
         if at is not None and at > read_at:
             continue
+        late = measure.planned_on <= since
         changes.append(
             Change(
                 on=join_day(measure.planned_on),
@@ -133,11 +161,23 @@ def report_changes(
                 measure=measure,
                 kind=NEW,
                 detail=f"期限 {measure.due.ja()}" if measure.due else "",
+                section=LATE if late else PROGRESS,
                 recorded_at=at if late else None,
-                late=late,
             )
         )
     changes.extend(_due_changes(scope, since=seen_at, until=read_at))
+    for measure in everything.filter(archived_at__gt=seen_at, archived_at__lte=read_at):
+        day = timezone.localtime(measure.archived_at).date()
+        changes.append(
+            Change(
+                on=join_day(day),
+                sort_key=(day, measure.archived_at),
+                measure=measure,
+                kind=WITHDRAWN,
+                detail="計画から除外（記録は保存）",
+                section=PLAN,
+            )
+        )
     changes.sort(key=lambda c: (c.sort_key, c.measure.code))
     return changes
 
@@ -163,15 +203,15 @@ def _due_changes(scope, *, since: dt.datetime, until: dt.datetime) -> list[Chang
         if before is None or before == due or record.history_date <= since:
             continue
         old, new = (PrecisionDate(d, p) if d else None for d, p in (before, due))
+        day = timezone.localtime(record.history_date).date()
         changes.append(
             Change(
-                on=join_day(timezone.localtime(record.history_date).date()),
-                sort_key=(timezone.localtime(record.history_date).date(), record.history_date),
+                on=join_day(day),
+                sort_key=(day, record.history_date),
                 measure=measures[record.id],
                 kind=DUE_CHANGED,
                 detail=f"{old.ja() if old else '未定'} → {new.ja() if new else '未定'}",
-                recorded_at=None,
-                late=False,
+                section=PLAN,
             )
         )
     return changes
@@ -259,8 +299,9 @@ def report_context(
         "as_of": as_of,
         "meeting": meeting,
         "previous": previous,
-        "changes": [c for c in changes or [] if not c.late] if changes is not None else None,
-        "late": [c for c in changes or [] if c.late],
+        "changes": [c for c in changes if c.section == PROGRESS] if changes is not None else None,
+        "late": [c for c in changes or [] if c.section == LATE],
+        "plan_changes": [c for c in changes or [] if c.section == PLAN],
         "upcoming_days": _upcoming_days(),
         "organizations": orgs,
         "incidents": Incident.objects.filter(organization__in=orgs, archived_at__isnull=True)
@@ -358,6 +399,9 @@ def report_request(
     return report
 
 
+REQUEUE_AFTER = dt.timedelta(minutes=10)
+
+
 def _queue(report_id: int, task) -> None:
     try:
         task.delay(report_id)
@@ -365,66 +409,111 @@ def _queue(report_id: int, task) -> None:
         logger.exception("could not queue report %s", report_id)
 
 
+def _consistent_snapshot() -> None:
+    """On PostgreSQL, read everything the report shows from one snapshot (REPEATABLE READ),
+    so that its tables and its changes section agree with each other and with its read
+    time. Must open the transaction; inside another one (tests) the outer one holds."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            if not connection.savepoint_ids:  # the transaction's first statement
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute("SELECT 1")  # takes the snapshot
+
+
 def report_render(*, report_id: int) -> str:
     """Render a queued report once: queued → rendering → done (or failed, with the error).
-    The PDF and the .xlsx of its tables are stored with the PDF's SHA-256; a finished
-    report never changes (the database refuses it)."""
-    read_at = timezone.now()
+
+    The claim counts the attempt; only that attempt may finish the report (a render the
+    sweep gave up on and queued again cannot overwrite the newer one). The data are read
+    from one snapshot; the PDF and the .xlsx of its tables are stored with their SHA-256,
+    and the ids of the status events entered just before the read, so that the next report
+    can tell which late ones this one missed. A finished report never changes (the database
+    refuses it)."""
     claimed = Report.objects.filter(pk=report_id, state=Report.State.QUEUED).update(
-        state=Report.State.RENDERING, attempts=F("attempts") + 1, read_at=read_at
+        state=Report.State.RENDERING, attempts=F("attempts") + 1, started_at=timezone.now()
     )
     if claimed != 1:
         return "skipped"
     report = Report.objects.select_related("committee", "previous", "meeting").get(pk=report_id)
+    mine = Report.objects.filter(
+        pk=report_id, state=Report.State.RENDERING, attempts=report.attempts
+    )
     try:
-        context = report_context(
-            committee=report.committee,
-            as_of=report.as_of,
-            previous=report.previous,
-            meeting=report.meeting,
-            read_at=read_at,
-        )
-        pdf, pages = _pdf(context)
-        tables = _xlsx(context)
+        with transaction.atomic():
+            _consistent_snapshot()
+            read_at = timezone.now()
+            seen_recent = {
+                "events": list(
+                    StatusEvent.objects.filter(recorded_at__gt=read_at - LATE_MARGIN).values_list(
+                        "pk", flat=True
+                    )
+                ),
+                "measures": list(
+                    Countermeasure.history.filter(
+                        history_type="+", history_date__gt=read_at - LATE_MARGIN
+                    ).values_list("history_id", flat=True)
+                ),
+            }
+            context = report_context(
+                committee=report.committee,
+                as_of=report.as_of,
+                previous=report.previous,
+                meeting=report.meeting,
+                read_at=read_at,
+            )
+            pdf, pages = _pdf(context)
+            tables = _xlsx(context)
         report.file.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
         report.tables.save(f"{report.pk}.xlsx", ContentFile(tables), save=False)
     except Exception as exc:
         logger.exception("report %s failed", report_id)
-        Report.objects.filter(pk=report_id, state=Report.State.RENDERING).update(
-            state=Report.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000]
-        )
+        mine.update(state=Report.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000])
         return Report.State.FAILED
-    done = Report.objects.filter(pk=report_id, state=Report.State.RENDERING).update(
+    done = mine.update(
         state=Report.State.DONE,
         file=report.file.name,
         tables=report.tables.name,
         sha256=hashlib.sha256(pdf).hexdigest(),
+        tables_sha256=hashlib.sha256(tables).hexdigest(),
         size=len(pdf),
         pages=pages,
+        read_at=read_at,
+        seen_recent=seen_recent,
         rendered_at=timezone.now(),
     )
-    return Report.State.DONE if done else "skipped"
+    if not done:  # another attempt owns the report now: keep no orphan files
+        report.file.delete(save=False)
+        report.tables.delete(save=False)
+        return "skipped"
+    return Report.State.DONE
 
 
 def reports_requeue(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """The periodic sweep: a report queued for a while is queued again (its message may
-    have been lost with the broker); one left rendering by a dead worker goes back to the
-    queue, or fails after ``THREELINES_REPORT_MAX_ATTEMPTS``."""
+    """The periodic sweep: a report whose message was not taken for a while is queued
+    again (its message may have been lost with the broker), at most every
+    ``REQUEUE_AFTER``; one left rendering by a dead worker goes back to the queue, or fails
+    after ``THREELINES_REPORT_MAX_ATTEMPTS``."""
     from measures.reports.tasks import render_report
 
     now = now or timezone.now()
     timeout = dt.timedelta(minutes=settings.THREELINES_REPORT_RENDER_TIMEOUT_MINUTES)
-    stale = Report.objects.filter(state=Report.State.RENDERING, read_at__lt=now - timeout)
+    stale = Report.objects.filter(state=Report.State.RENDERING, started_at__lt=now - timeout)
     failed = stale.filter(attempts__gte=settings.THREELINES_REPORT_MAX_ATTEMPTS).update(
         state=Report.State.FAILED,
         error=f"rendering did not finish within {timeout} after the last attempt",
     )
-    reset = stale.update(state=Report.State.QUEUED)
+    reset = stale.update(state=Report.State.QUEUED, queued_at=None)
     waiting = list(
-        Report.objects.filter(
-            state=Report.State.QUEUED, requested_at__lt=now - dt.timedelta(minutes=2)
-        ).values_list("pk", flat=True)
+        Report.objects.filter(state=Report.State.QUEUED)
+        .filter(
+            Q(queued_at__isnull=True, requested_at__lt=now - REQUEUE_AFTER)
+            | Q(queued_at__lt=now - REQUEUE_AFTER)
+        )
+        .values_list("pk", flat=True)
     )
+    Report.objects.filter(pk__in=waiting, state=Report.State.QUEUED).update(queued_at=now)
     for pk in waiting:
         _queue(pk, render_report)
     return {"requeued": len(waiting), "reset": reset, "failed": failed}

@@ -152,7 +152,7 @@ def test_a_report_whose_message_was_lost_is_rendered_after_the_sweep(workers, li
     assert Report.objects.get(pk=report.pk).state == "queued"
     use_broker(BROKER)
     workers.start()
-    with time_machine.travel(timezone.now() + dt.timedelta(minutes=3)):
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
         assert reports_requeue()["requeued"] == 1
     wait_for(lambda: Report.objects.get(pk=report.pk).state in ("done", "failed"), workers, 120)
     report.refresh_from_db()

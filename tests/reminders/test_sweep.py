@@ -337,6 +337,15 @@ def test_a_meeting_without_its_report_is_reminded_before_it(plan, report_state):
             size=1 if report_state == "done" else None,
         )
     second = plan["pg_second"]
+    secretary = plan["pg_chief"].__class__.objects.create_user("secretary", "s@example.invalid")
+    gov.committee_member_add(
+        committee=committee,
+        display_name="事務局",
+        user=secretary,
+        position="secretariat",
+        valid_from=D(2023, 4, 1),
+        actor=plan["superuser"],
+    )
     reminders_sweep(day=D(2023, 10, 5), send="now")  # 15 days before: not yet
     assert ("meeting", 14) not in _digest_kinds(second, D(2023, 10, 5))
     reminders_sweep(day=D(2023, 10, 6), send="now")
@@ -356,6 +365,7 @@ def test_a_meeting_without_its_report_is_reminded_before_it(plan, report_state):
         digest = Digest.objects.get(user=second, day=D(2023, 10, 6))
         item = next(i for i in digest.items if i["kind"] == "meeting")
         assert item["url"].endswith(f"/committees/{committee.pk}/reports/")
+        assert ("meeting", 14) in _digest_kinds(secretary, D(2023, 10, 6))
     # Only those who may generate the report hear of it.
     assert not Digest.objects.filter(
         user__in=[plan["pg_promoter"], plan["committee_member"]], items__icontains="meeting"

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from governance.dates import PrecisionDate
 from governance.models import Committee
 from measures import services
-from measures.models import Countermeasure, Nature, Status
+from measures.models import Countermeasure, Nature, Status, StatusEvent
 from measures.reports.models import Report
 from measures.reports.services import report_changes, report_pdf, report_render
 from tests.conftest import SEED_DATE, month
@@ -72,6 +72,9 @@ def _record_the_quarter(officer, pg):
     services.countermeasure_update(
         measure=m["PG-09"], due=month(2023, 12), actor=officer, reason="期限の設定"
     )
+    services.countermeasure_archive(
+        measure=Countermeasure.objects.get(code="PG-23"), actor=officer, reason="誤登録"
+    )
     # After the second report's date: not a change of this period.
     services.countermeasure_record_status(
         measure=m["PG-15"], status=Status.IMPLEMENTED, effective_on=_day(2023, 8, 15), actor=officer
@@ -86,21 +89,22 @@ def test_the_changes_are_exactly_what_was_recorded_since(first_report, officer, 
         previous=first_report,
         read_at=dt.datetime.now(dt.UTC),
     )
-    listed = [(c.measure.code, c.kind, c.on, c.late) for c in changes]
-    due_change_day = listed[-1][2]  # recorded today (transaction time), so last
+    listed = [(c.measure.code, c.kind, c.on, c.section) for c in changes]
+    due_change_day = listed[-1][2]  # entered today (transaction time), so last
     assert listed == [
-        ("PG-15", "着手", "2023年5月1日", True),
-        ("PG-06", "計画変更", "2023年6月1日", False),
-        ("PG-24", "新規", "2023年6月10日", False),
-        ("PG-11", "有効性確認", "2023年6月15日", False),
-        ("PG-16", "再開", "2023年6月20日", False),
-        ("PG-06", "運用開始", "2023年7月", False),
-        ("PG-09", "期限変更", due_change_day, False),
+        ("PG-15", "着手", "2023年5月1日", "late"),
+        ("PG-06", "計画変更", "2023年6月1日", "progress"),
+        ("PG-24", "新規", "2023年6月10日", "progress"),
+        ("PG-11", "有効性確認", "2023年6月15日", "progress"),
+        ("PG-16", "再開", "2023年6月20日", "progress"),
+        ("PG-06", "運用開始", "2023年7月", "progress"),
+        ("PG-09", "期限変更", due_change_day, "plan"),
+        ("PG-23", "取下げ", due_change_day, "plan"),
     ]
     late = changes[0]
     assert late.recorded_at > first_report.read_at
     assert changes[1].detail.startswith("予定 2023年7月")
-    assert changes[-1].detail == "未定 → 2023年12月"
+    assert changes[6].detail == "未定 → 2023年12月"
 
 
 def test_without_new_records_the_second_report_lists_no_change(first_report, pg):
@@ -136,14 +140,51 @@ def test_the_second_pdf_lists_the_changes_and_the_late_record(first_report, offi
         "再開",
         "2023年7月PG-06",
         "運用開始",
-        "期限変更",
-        "未定→2023年12月",
     ):
         assert line in changes, line
+    plan = _section(text, "前回報告後に登録された計画の変更", "5中部電力パワーグリッド")
+    assert "期限変更" in plan and "未定→2023年12月" in plan and "PG-23" in plan and "取下げ" in plan
     assert "PG-15" not in changes  # its in-period record is dated after the report
-    late = _section(text, "前回報告後に遡って登録された記録", "5中部電力パワーグリッド")
+    late = _section(text, "前回報告後に遡って登録された記録", "前回報告後に登録された計画の変更")
     assert "2023年5月1日PG-15" in late and "着手" in late
     # The first report still reads as it did: PG-15 had not started by 2023-05-12.
     with first_report.file.open("rb") as stored:
         first = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(stored).pages))
     assert "比較する前回報告の指定がない" in first
+
+
+def test_a_record_committed_after_the_read_but_stamped_before_is_still_listed_late(
+    seed, officer, pg
+):
+    """A status write stamps its time before it commits: one stamped just before the
+    previous report read the data, but not seen by it, is late; one it saw is not."""
+    seen = services.countermeasure_record_status(
+        measure=Countermeasure.objects.get(code="PG-15"),
+        status=Status.IN_PROGRESS,
+        effective_on=_day(2023, 5, 1),
+        actor=officer,
+    )
+    unseen = services.countermeasure_record_status(
+        measure=Countermeasure.objects.get(code="PG-06"),
+        status=Status.IN_PROGRESS,
+        effective_on=_day(2023, 5, 2),
+        actor=officer,
+    )
+    previous = Report(
+        committee=Committee.objects.get(code="neutrality"),
+        as_of=SEED_DATE,
+        read_at=unseen.recorded_at + dt.timedelta(seconds=30),
+        # It saw everything entered before it (the seed too, loaded minutes ago) but one.
+        seen_recent={
+            "events": list(StatusEvent.objects.exclude(pk=unseen.pk).values_list("pk", flat=True)),
+            "measures": list(Countermeasure.history.values_list("history_id", flat=True)),
+        },
+    )
+    changes = report_changes(
+        organizations=[pg],
+        as_of=SEED_DATE,
+        previous=previous,
+        read_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1),
+    )
+    assert [(c.measure.code, c.section) for c in changes] == [("PG-06", "late")]
+    assert seen.pk in previous.seen_recent["events"]

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
@@ -63,6 +64,7 @@ def test_the_second_line_generates_a_report_and_downloads_it(
         ({"as_of": "2023-13-40"}, "日付を正しく入力してください"),
         ({"as_of": ""}, "このフィールドは必須です"),
         ({"as_of": "0200-01-01"}, "1900年から2999年"),
+        ({"as_of": "2999-01-01"}, "今日以前の日付"),
         ({"as_of": "2023-05-12", "meeting": "999999"}, "正しく選択してください"),
     ],
 )
@@ -119,12 +121,53 @@ def test_a_report_not_finished_cannot_be_downloaded(client_for, neutrality, peop
     assert client.get(reverse("report-download", args=[report.pk])).status_code == 404
 
 
-def test_a_tampered_file_is_not_served(client_for, finished_report):
-    with open(finished_report.file.path, "wb") as stored:
-        stored.write(b"%PDF-1.7 altered")
-    response = client_for("pg_second").get(reverse("report-download", args=[finished_report.pk]))
+@pytest.mark.parametrize(
+    ("field", "url"), [("file", "report-download"), ("tables", "report-tables")]
+)
+def test_a_tampered_file_is_not_served_and_the_attempt_is_audited(
+    client_for, finished_report, field, url
+):
+    with open(getattr(finished_report, field).path, "wb") as stored:
+        stored.write(b"altered")
+    response = client_for("pg_second").get(reverse(url, args=[finished_report.pk]))
     assert response.status_code == 409
     assert "SHA-256" in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.INTEGRITY_FAILED)
+    assert event.object_id == str(finished_report.pk) and event.actor.username == "pg_second"
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOADED).exists()
+
+
+def test_why_a_report_failed_is_shown_to_those_who_can_act(client_for, neutrality, people):
+    from governance.permissions import access_sync_objects
+
+    report = Report.objects.create(
+        committee=neutrality,
+        as_of=dt.date(2023, 5, 12),
+        state="failed",
+        error="OSError: /srv/threelines/var/media is full",
+    )
+    access_sync_objects(Report, [report.pk])
+    url = reverse("report-detail", args=[report.pk])
+    assert "/srv/threelines" in client_for("pg_second").get(url).content.decode()
+    plain = client_for("pg_auditor").get(url).content.decode()
+    assert "/srv/threelines" not in plain and "作成できませんでした" in plain
+
+
+def test_a_report_stuck_past_the_timeout_stops_polling(client_for, neutrality, people):
+    from django.utils import timezone
+
+    from governance.permissions import access_sync_objects
+
+    report = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
+    access_sync_objects(Report, [report.pk])
+    client = client_for("pg_second")
+    url = reverse("report-detail", args=[report.pk])
+    assert "hx-trigger" in client.get(url).content.decode()
+    Report.objects.filter(pk=report.pk).update(
+        state="rendering", started_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    page = client.get(url).content.decode()
+    assert "hx-trigger" not in page and "予想より時間がかかっています" in page
 
 
 def test_a_finished_report_never_changes(finished_report):
@@ -152,12 +195,12 @@ def test_the_sweep_requeues_lost_and_stuck_reports(neutrality, settings, monkeyp
         requested_at=now - dt.timedelta(hours=2)
     )
     Report.objects.filter(pk=stuck.pk).update(
-        state="rendering", attempts=1, read_at=now - dt.timedelta(hours=1)
+        state="rendering", attempts=1, started_at=now - dt.timedelta(hours=1)
     )
     Report.objects.filter(pk=hopeless.pk).update(
         state="rendering",
         attempts=settings.THREELINES_REPORT_MAX_ATTEMPTS,
-        read_at=now - dt.timedelta(hours=1),
+        started_at=now - dt.timedelta(hours=1),
     )
     assert reports_requeue(now=now) == {"requeued": 2, "reset": 1, "failed": 1}
     assert sorted(queued) == sorted([lost.pk, stuck.pk])
@@ -166,6 +209,32 @@ def test_the_sweep_requeues_lost_and_stuck_reports(neutrality, settings, monkeyp
     assert hopeless.state == "failed" and "did not finish" in hopeless.error
     stuck.refresh_from_db()
     assert stuck.state == "queued" and stuck.attempts == 1
+    # Not again at the next sweep five minutes on: a busy queue gets no pile of duplicates.
+    assert reports_requeue(now=now + dt.timedelta(minutes=5))["requeued"] == 0
+    assert reports_requeue(now=now + dt.timedelta(minutes=11))["requeued"] == 3  # fresh too
+
+
+def test_an_attempt_given_up_cannot_finish_the_report(neutrality, settings, tmp_path):
+    """A slow render the sweep queued again may not overwrite the newer attempt's report."""
+    settings.MEDIA_ROOT = tmp_path
+    report = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
+    from measures.reports import services
+
+    original = services.report_context
+
+    def meanwhile(**kwargs):
+        # While this attempt renders, the sweep gives up on it and a second one starts.
+        Report.objects.filter(pk=report.pk).update(attempts=F("attempts") + 1)
+        return original(**kwargs)
+
+    services.report_context = meanwhile
+    try:
+        assert report_render(report_id=report.pk) == "skipped"
+    finally:
+        services.report_context = original
+    report.refresh_from_db()
+    assert report.state == "rendering" and not report.sha256
+    assert not any(tmp_path.rglob("*.pdf"))  # no orphan file left behind
 
 
 def test_a_report_on_several_companies_is_read_by_the_committees_roster_only(
