@@ -35,10 +35,13 @@ from measures.forms import (
 from measures.models import Countermeasure, Perspective, Status
 from measures.selectors import (
     effectiveness_check_due,
+    measure_page_ids,
     measure_rows,
     measure_states_as_of,
     measures_visible_to,
     open_counts_by_month,
+    page_states,
+    paged_in_database,
     start_passed,
     status_counts,
 )
@@ -175,12 +178,33 @@ def _rows_for(request):
     return form, as_of, measure_rows(user=request.user, as_of=as_of, filters=filters, sort=sort)
 
 
+def _list_page(request):
+    """(form, as_of, page, total). When neither the filters nor the order depend on the
+    state, the page is cut in the database and only its measures get their state computed
+    (the list stays fast with thousands of measures); otherwise every visible measure's
+    state is computed, filtered and sorted, then paged."""
+    form = _filter_form(request)
+    as_of = requested_as_of(request)
+    filters, sort = {}, "plan"
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
+        sort = filters.pop("sort", "plan")
+    elif form.is_bound:
+        return form, as_of, Paginator([], PAGE_SIZE).get_page(1), 0
+    if paged_in_database(filters, sort):
+        ids = measure_page_ids(user=request.user, filters=filters, sort=sort)
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = page_states(user=request.user, as_of=as_of, ids=list(page.object_list))
+        return form, as_of, page, page.paginator.count
+    rows = measure_rows(user=request.user, as_of=as_of, filters=filters, sort=sort)
+    return form, as_of, Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), len(rows)
+
+
 @require_GET
 @login_view
 def measure_list(request):
-    form, as_of, rows = _rows_for(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "as_of": as_of, "total": len(rows)}
+    form, as_of, page, total = _list_page(request)
+    context = {"form": form, "page": page, "as_of": as_of, "total": total}
     # htmx asks for the results only; its history restore (a cache miss) needs the page.
     partial = request.headers.get("HX-Request") and not request.headers.get(
         "HX-History-Restore-Request"

@@ -7,7 +7,6 @@ Only 127.0.0.1 is ever addressed.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json

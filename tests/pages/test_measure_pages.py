@@ -3,6 +3,7 @@
 import io
 
 import openpyxl
+import pytest
 from django.urls import reverse
 
 from incidents.models import RootCause
@@ -192,3 +193,37 @@ def test_comment_and_evidence(client_for, settings, tmp_path):
     page = client.get(reverse("measure-detail", args=[measure.pk]))
     assert [c.body for c in page.context["comments"]] == ["教材案を共有"]
     assert [e.title for e in page.context["evidence"]] == ["教材"]
+
+
+@pytest.mark.parametrize("sort", ["plan", "code", "due", "owner"])
+@pytest.mark.parametrize("query", ["", "&nature=continuous", "&organization={pg}"])
+def test_pages_cut_in_the_database_show_what_the_full_computation_shows(
+    client_for, people, monkeypatch, sort, query
+):
+    """Without a status or overdue filter the list is paged in the database and only the
+    page's measures get their state; every page must hold exactly the rows, in the order and
+    with the phrases, of the full computation (which the status filter still uses)."""
+    import datetime as dt
+
+    from governance.models import Organization
+    from measures import views
+    from measures.selectors import measure_rows
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 7)
+    pg = Organization.objects.get(code="chubu-pg").pk
+    query = query.format(pg=pg)
+    client = client_for("pg_second")
+    filters = {"nature": "continuous"} if "nature" in query else {}
+    if "organization" in query:
+        filters["organization"] = Organization.objects.get(pk=pg)
+    full = measure_rows(
+        user=people["pg_second"], as_of=dt.date(2023, 5, 12), filters=filters, sort=sort
+    )
+    shown, number, pages = [], 1, 1
+    while number <= pages:
+        page = client.get(f"/measures/?as_of=2023-05-12&sort={sort}{query}&page={number}")
+        shown += [(s.measure.code, s.phrase) for s in page.context["page"].object_list]
+        assert page.context["total"] == len(full)
+        pages, number = page.context["page"].paginator.num_pages, number + 1
+    assert pages > 1
+    assert shown == [(s.measure.code, s.phrase) for s in full]

@@ -33,8 +33,8 @@ PAGES = {
 # session's own reads and writes).
 EXPECTED = {
     "home": 12,
-    "measure-list": 11,
-    "measure-list-filtered": 11,
+    "measure-list": 13,
+    "measure-list-filtered": 13,
     "measure-detail": 30,
     "root-causes": 8,
     "incident-list": 7,
