@@ -72,13 +72,14 @@ def state_as_of(
     if sub_items and not visible:
         states = [state_as_of(child, child_events, as_of) for child, child_events in sub_items]
         phrase = " ".join(f"{s.measure.label}{s.phrase}" for s in states)
-        return MeasureState(measure, as_of, _combined_status(states), phrase, None)
+        status = combined_status([s.status for s in states])
+        return MeasureState(measure, as_of, status, phrase, None)
     status = visible[-1].status if visible else Status.PLANNED
     since = visible[-1].effective_on if visible else None
     return MeasureState(measure, as_of, status, _phrase(measure, visible), since)
 
 
-def _combined_status(states: Sequence[MeasureState]) -> str:
+def combined_status(statuses: Sequence[str]) -> str:
     """A parent's status is its least advanced sub-item's."""
     order = [
         Status.REOPENED,
@@ -91,7 +92,7 @@ def _combined_status(states: Sequence[MeasureState]) -> str:
         Status.VERIFIED,
         Status.CANCELLED,
     ]
-    return min((s.status for s in states), key=order.index, default=Status.PLANNED)
+    return min(statuses, key=order.index, default=Status.PLANNED)
 
 
 def _phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:

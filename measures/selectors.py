@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from measures.models import Countermeasure, Status, StatusEvent
-from measures.phrases import MeasureState, state_as_of
+from measures.phrases import MeasureState, combined_status, state_as_of
 
 
 def measure_states_as_of(
@@ -66,6 +67,64 @@ def measure_states_as_of(
         subs = [(c, events[c.pk]) for c in children[row.pk]]
         states.append(state_as_of(row, events[row.pk], as_of, subs))
     return states
+
+
+def measure_statuses_as_of(
+    *,
+    as_of: dt.date,
+    measures: QuerySet[Countermeasure],
+    children_within: QuerySet[Countermeasure] | None = None,
+) -> list[MeasureState]:
+    """The status of each measure as of ``as_of``, without its phrase (``phrase`` is empty):
+    for pages that count and pick measures among thousands (the dashboard) and then show
+    the phrases of a few (``page_states``). Three queries: the measures with their sub-items,
+    and the latest event of each by then (``DISTINCT ON`` on PostgreSQL)."""
+    wanted = measures.values("pk")
+    children = Q(parent__in=wanted, archived_at__isnull=True)
+    if children_within is not None:
+        children &= Q(pk__in=children_within.values("pk"))
+    rows = list(
+        Countermeasure.objects.filter(Q(pk__in=wanted) | children)
+        .annotate(requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()))
+        .select_related("organization", "perspective", "owner_unit", "parent")
+    )
+    rows.sort(
+        key=lambda m: (
+            m.organization.code,
+            m.parent.position if m.parent else m.position,
+            m.parent_id is not None,
+            m.position,
+            m.code,
+        )
+    )
+    events = StatusEvent.objects.filter(
+        measure__in=[m.pk for m in rows], effective_on_date__lte=as_of
+    ).order_by("measure_id", "-effective_on_date", "-recorded_at", "-id")
+    latest: dict[int, tuple[str, dt.date]] = {}
+    if connection.vendor == "postgresql":
+        for measure_id, status, effective in events.distinct("measure_id").values_list(
+            "measure_id", "status", "effective_on_date"
+        ):
+            latest[measure_id] = (status, effective)
+    else:
+        for measure_id, status, effective in events.values_list(
+            "measure_id", "status", "effective_on_date"
+        ):
+            latest.setdefault(measure_id, (status, effective))
+    children_of: dict[int, list[Countermeasure]] = defaultdict(list)
+    for row in rows:
+        if row.parent_id:
+            children_of[row.parent_id].append(row)
+
+    def status_of(measure: Countermeasure) -> str:
+        if measure.pk in latest:
+            return latest[measure.pk][0]
+        subs = children_of.get(measure.pk)
+        if subs:
+            return combined_status([status_of(child) for child in subs])
+        return Status.PLANNED
+
+    return [MeasureState(row, as_of, status_of(row), "", None) for row in rows if row.requested]
 
 
 def measure_state_as_of(*, measure: Countermeasure, as_of: dt.date) -> MeasureState:

@@ -38,6 +38,7 @@ from measures.selectors import (
     measure_page_ids,
     measure_rows,
     measure_states_as_of,
+    measure_statuses_as_of,
     measures_visible_to,
     open_counts_by_month,
     page_states,
@@ -50,12 +51,17 @@ PAGE_SIZE = 50
 
 
 # -- dashboard ------------------------------------------------------------------------------
+# Each list of the dashboard shows this many measures (with their phrase) and its total.
+DASHBOARD_LIST = 20
+
+
 @require_GET
 @login_view
 def dashboard(request):
     as_of = requested_as_of(request)
     visible = measures_visible_to(request.user)
-    states = measure_states_as_of(as_of=as_of, measures=visible, children_within=visible)
+    # Statuses of every visible measure (cheap); phrases only for the rows shown.
+    states = measure_statuses_as_of(as_of=as_of, measures=visible, children_within=visible)
     mine = set(visible_to(request.user, visible, "record_status").values_list("pk", flat=True))
     overdue = [s for s in states if s.is_overdue]
     starts = [s for s in states if start_passed(s)]
@@ -74,6 +80,15 @@ def dashboard(request):
         for s in {id(s): s for s in overdue + starts + checks + upcoming}.values()
         if s.measure.pk in mine
     ]
+    lists = {"tasks": tasks, "overdue": overdue, "starts": starts, "checks": checks}
+    lists["upcoming"] = upcoming
+    shown_ids = list(
+        dict.fromkeys(s.measure.pk for rows in lists.values() for s in rows[:DASHBOARD_LIST])
+    )
+    phrased = {s.measure.pk: s for s in page_states(user=request.user, as_of=as_of, ids=shown_ids)}
+    shown = {
+        name: [phrased[s.measure.pk] for s in rows[:DASHBOARD_LIST]] for name, rows in lists.items()
+    }
     counts = status_counts(states)
     by_perspective: dict[str, dict[str, int]] = {}
     for (org, perspective), row in counts.items():
@@ -94,11 +109,9 @@ def dashboard(request):
         "measures/dashboard.html",
         {
             "as_of": as_of,
-            "tasks": tasks,
-            "overdue": overdue,
-            "starts": starts,
-            "checks": checks,
-            "upcoming": upcoming,
+            **shown,
+            "totals": {name: len(rows) for name, rows in lists.items()},
+            "list_limit": DASHBOARD_LIST,
             "counts": counts,
             "statuses": list(Status),
             "status_chart": charts.status_bars(

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -70,3 +71,28 @@ def test_states_come_in_the_plans_order(seed):
     miraiz = [c for c in codes if c.startswith("MZ-")]
     assert miraiz[:6] == ["MZ-01", "MZ-02", "MZ-02-1", "MZ-02-2", "MZ-03", "MZ-03-1"]
     assert [c for c in codes if c.startswith("PG-")] == [f"PG-{i:02d}" for i in range(1, 24)]
+
+
+@pytest.mark.parametrize(
+    "day", [dt.date(2023, 1, 15), dt.date(2023, 5, 12), dt.date(2023, 10, 1), dt.date(2026, 1, 1)]
+)
+def test_the_status_only_reading_agrees_with_the_full_one(seed, officer, day):
+    """The dashboard counts with ``measure_statuses_as_of`` (no phrases); it must give every
+    measure the status the full reading gives, parents composed from sub-items included."""
+    from measures.selectors import measure_statuses_as_of
+
+    services.countermeasure_record_status(
+        measure=Countermeasure.objects.get(code="MZ-06-1"),
+        status=Status.IMPLEMENTED,
+        effective_on=month(2023, 6),
+        actor=officer,
+    )
+    everything = Countermeasure.objects.filter(archived_at__isnull=True)
+    full = {
+        (s.measure.code, s.status) for s in measure_states_as_of(as_of=day, measures=everything)
+    }
+    light = {
+        (s.measure.code, s.status) for s in measure_statuses_as_of(as_of=day, measures=everything)
+    }
+    assert light == full
+    assert len(full) == everything.count()
