@@ -93,7 +93,8 @@ def _report_concurrent_use(*, request, user, others: list[UserSession]) -> None:
             "user": user.get_username(),
             "new": client_address(request) or "?",
             "old": ", ".join(sorted({s.ip or "?" for s in others})),
-            "url": request.build_absolute_uri(reverse("audit-list")),
+            # The configured address, never the request's Host header.
+            "url": f"{settings.THREELINES_BASE_URL}{reverse('audit-list')}",
         }
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
 

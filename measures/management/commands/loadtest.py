@@ -94,9 +94,17 @@ class Command(BaseCommand):
         return people
 
     def _restore(self, people: list) -> None:
+        """Unusable passwords, no device, and the run's sessions ended."""
+        from django.utils import timezone
+
+        from governance.models import UserSession
+
         unusable = make_password(None)
         get_user_model().objects.filter(pk__in=[p.pk for p in people]).update(password=unusable)
         TOTPDevice.objects.filter(user__in=people, name="loadtest").delete()
+        UserSession.objects.filter(user__in=people, ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
 
     # -- the run ----------------------------------------------------------------------------
     def _env(self, workdir: Path, port: int, workers: int) -> dict:
@@ -140,6 +148,7 @@ class Command(BaseCommand):
             stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
+        locust_log = (workdir / "locust.log").open("w")
         try:
             self._wait_healthy(base, server, workdir)
             prefix = workdir / "run"
@@ -169,13 +178,15 @@ class Command(BaseCommand):
                 env={**os.environ, "THREELINES_LOADTEST_ACCOUNTS": str(accounts_file)},
                 check=False,
                 timeout=duration + 120,
-                stdout=subprocess.DEVNULL,
+                stdout=locust_log,
+                stderr=subprocess.STDOUT,
             )
             elapsed = time.monotonic() - started
         finally:
             server.terminate()
             server.wait(timeout=30)
             log.close()
+            locust_log.close()
         self._report(prefix, users, duration, workers, elapsed)
 
     def _wait_healthy(self, base: str, server, workdir: Path) -> None:
