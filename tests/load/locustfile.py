@@ -46,7 +46,7 @@ class Person(HttpUser):
     def on_start(self) -> None:
         account = ACCOUNTS[self.role][next(_next[self.role]) % len(ACCOUNTS[self.role])]
         page = self.client.get("/accounts/login/", name="sign in (form)")
-        response = self.client.post(
+        with self.client.post(
             "/accounts/login/",
             {
                 "username": account["username"],
@@ -54,17 +54,30 @@ class Person(HttpUser):
                 "csrfmiddlewaretoken": _csrf(page),
             },
             name="sign in",
-        )
+            catch_response=True,
+        ) as response:
+            if response.url.endswith("/accounts/login/"):
+                response.failure("sign-in refused")
         if "/accounts/two-factor/" in response.url:
-            self.client.post(
+            with self.client.post(
                 "/accounts/two-factor/",
                 {"token": totp(account["totp"]), "csrfmiddlewaretoken": _csrf(response)},
                 name="sign in (one-time code)",
-            )
+                catch_response=True,
+            ) as second:
+                if "/accounts/two-factor/" in second.url:
+                    second.failure("one-time code refused")
         self.measures: list[str] = []
 
+    def get(self, url: str, name: str):
+        """A page; landing on the sign-in page instead counts as a failure."""
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if "/accounts/login/" in response.url:
+                response.failure("signed out")
+            return response
+
     def _list(self, query: str = "", name: str = "list") -> None:
-        response = self.client.get(f"/measures/{query}", name=name)
+        response = self.get(f"/measures/{query}", name=name)
         found = MEASURE_LINK.findall(response.text)
         if found:
             self.measures = found
@@ -73,7 +86,7 @@ class Person(HttpUser):
         if not self.measures:
             self._list()
         if self.measures:
-            self.client.get(f"/measures/{random.choice(self.measures)}/", name="detail")  # noqa: S311
+            self.get(f"/measures/{random.choice(self.measures)}/", name="detail")  # noqa: S311
 
 
 class Promoter(Person):
@@ -84,7 +97,7 @@ class Promoter(Person):
 
     @task(3)
     def dashboard(self) -> None:
-        self.client.get("/", name="dashboard")
+        self.get("/", name="dashboard")
 
     @task(3)
     def measures(self) -> None:
@@ -96,7 +109,7 @@ class Promoter(Person):
 
     @task(1)
     def notifications(self) -> None:
-        self.client.get("/notifications/", name="notifications")
+        self.get("/notifications/", name="notifications")
 
 
 class SecondLine(Person):
@@ -107,7 +120,7 @@ class SecondLine(Person):
 
     @task(2)
     def dashboard(self) -> None:
-        self.client.get("/", name="dashboard")
+        self.get("/", name="dashboard")
 
     @task(3)
     def filtered(self) -> None:
@@ -123,11 +136,11 @@ class SecondLine(Person):
 
     @task(1)
     def responsibility(self) -> None:
-        self.client.get("/responsibility/", name="responsibility")
+        self.get("/responsibility/", name="responsibility")
 
     @task(1)
     def root_causes(self) -> None:
-        self.client.get("/root-causes/", name="root causes")
+        self.get("/root-causes/", name="root causes")
 
 
 class Auditor(Person):
@@ -138,7 +151,7 @@ class Auditor(Person):
 
     @task(2)
     def audit(self) -> None:
-        self.client.get("/audit/", name="audit log")
+        self.get("/audit/", name="audit log")
 
     @task(2)
     def measures(self) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -76,7 +76,8 @@ class Command(BaseCommand):
             for assignment in active.filter(role=role).select_related("user")[:users]:
                 user = assignment.user
                 password = secrets.token_urlsafe(16)
-                user.password = make_password(password)
+                # Hashed for the server's settings (PBKDF2), whatever this process uses.
+                user.password = PBKDF2PasswordHasher().encode(password, secrets.token_hex(12))
                 user.save(update_fields=["password"])
                 entry = {"username": user.get_username(), "password": password}
                 if role == Role.SECOND_LINE:
@@ -206,7 +207,8 @@ class Command(BaseCommand):
         stats = Path(f"{prefix}_stats.csv")
         if not stats.exists():
             raise CommandError("locust wrote no statistics")
-        rows = list(csv.DictReader(stats.open()))
+        with stats.open() as handle:
+            rows = list(csv.DictReader(handle))
         self.stdout.write(
             f"gunicorn {workers} workers, {users} virtual users, {duration} s "
             f"({elapsed:.0f} s with ramp-up and stop)"
