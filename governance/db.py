@@ -1,208 +1,156 @@
-"""Database-level guards that Django's constraints cannot express.
+"""Database-level guards that Django's constraints cannot express, as migration operations
+that install triggers on PostgreSQL and SQLite:
 
-``SameOrganization`` is a migration operation that installs a trigger refusing a row whose
-foreign key points at a row of another organization (a sub-item under another company's
-measure, an org unit under another company's unit). It works on PostgreSQL and SQLite.
+- ``SameOrganization`` refuses a row whose foreign key points at a row of another
+  organization (a sub-item under another company's measure, a unit under another's unit);
+- ``AppendOnly`` refuses UPDATE and DELETE (the audit log, status events);
+- ``FrozenWhen`` refuses DELETE, and UPDATE of a row in a final state (finished reports).
+
+Identifiers, values and messages come from migration files, never from users.
 """
 
 from django.db import migrations
 
 
-class SameOrganization(migrations.operations.base.Operation):
+class _Trigger(migrations.operations.base.Operation):
+    """One trigger function on PostgreSQL, one trigger per event on SQLite. Installing
+    replaces what is there (SQLite drops a table's triggers when a migration rebuilds it, so an
+    operation may have to run again after such a change)."""
+
     reversible = True
     reduces_to_sql = True
+    events: tuple[str, ...] = ()  # e.g. ("INSERT", "UPDATE")
+
+    def __init__(self, **kwargs) -> None:
+        self._kwargs = kwargs
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], dict(self._kwargs))
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    @property
+    def name(self) -> str:
+        raise NotImplementedError
+
+    def refusal(self) -> tuple[str, str | None]:
+        """(message, condition on NEW/OLD or None for always) for every event."""
+        raise NotImplementedError
+
+    def sqlite_condition(self, event: str) -> str | None:
+        """The WHEN clause of the SQLite trigger for ``event`` (None: always)."""
+        return self.refusal()[1]
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        message, condition = self.refusal()
+        message = message.replace("'", "''")
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            test = condition or "TRUE"
+            schema_editor.execute(
+                f"""
+                CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger AS $$
+                BEGIN
+                    IF {test} THEN
+                        RAISE EXCEPTION '{message}'
+                            USING ERRCODE = 'integrity_constraint_violation';
+                    END IF;
+                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                    RETURN NEW;
+                END;
+                $$ LANGUAGE plpgsql;
+                """
+            )
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name} ON {self.table};")
+            schema_editor.execute(
+                f"CREATE TRIGGER {self.name} BEFORE {' OR '.join(self.events)} ON {self.table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {self.name}();"
+            )
+        elif vendor == "sqlite":
+            for event in self.events:
+                when = self.sqlite_condition(event)
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name}_{event.lower()};")
+                schema_editor.execute(
+                    f"CREATE TRIGGER {self.name}_{event.lower()} BEFORE {event} ON {self.table} "
+                    + "FOR EACH ROW "
+                    + (f"WHEN {when} " if when else "")
+                    + f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+                )
+        else:  # pragma: no cover - other databases are not supported
+            raise NotImplementedError(vendor)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name} ON {self.table};")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.name}();")
+        else:
+            for event in self.events:
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name}_{event.lower()};")
+
+
+class SameOrganization(_Trigger):
+    events = ("INSERT", "UPDATE")
 
     def __init__(self, *, table: str, column: str, target_table: str, message: str) -> None:
-        self.table = table
-        self.column = column
-        self.target_table = target_table
-        self.message = message
+        super().__init__(table=table, column=column, target_table=target_table, message=message)
 
     @property
     def name(self) -> str:
         return f"{self.table}_{self.column}_same_org"
 
-    def state_forwards(self, app_label, state):
-        pass
-
     def describe(self):
         return f"Require {self.table}.{self.column} to point into the same organization"
 
-    def deconstruct(self):
-        kwargs = {
-            "table": self.table,
-            "column": self.column,
-            "target_table": self.target_table,
-            "message": self.message,
-        }
-        return (self.__class__.__qualname__, [], kwargs)
-
-    def _condition(self, row: str) -> str:
-        # Identifiers come from migration files, never from users.
+    def refusal(self) -> tuple[str, str]:
         target = f"SELECT t.organization_id FROM {self.target_table} t"  # noqa: S608
-        return (
-            f"{row}.{self.column} IS NOT NULL AND "
-            f"({target} WHERE t.id = {row}.{self.column}) <> {row}.organization_id"
+        condition = (
+            f"NEW.{self.column} IS NOT NULL AND "
+            f"({target} WHERE t.id = NEW.{self.column}) <> NEW.organization_id"
         )
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        msg = self.message.replace("'", "''")
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"""
-                CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger AS $$
-                BEGIN
-                    IF {self._condition("NEW")} THEN
-                        RAISE EXCEPTION '{msg}' USING ERRCODE = 'integrity_constraint_violation';
-                    END IF;
-                    RETURN NEW;
-                END;
-                $$ LANGUAGE plpgsql;
-                """
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {self.name} BEFORE INSERT OR UPDATE ON {self.table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {self.name}();"
-            )
-        elif schema_editor.connection.vendor == "sqlite":
-            for event in ("INSERT", "UPDATE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {self.name}_{event.lower()} BEFORE {event} ON {self.table} "
-                    f"FOR EACH ROW WHEN {self._condition('NEW')} "
-                    f"BEGIN SELECT RAISE(ABORT, '{msg}'); END;"
-                )
-        else:  # pragma: no cover - other databases are not supported
-            raise NotImplementedError(schema_editor.connection.vendor)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name} ON {self.table};")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.name}();")
-        else:
-            for event in ("insert", "update"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name}_{event};")
+        return self.message, condition
 
 
-class AppendOnly(migrations.operations.base.Operation):
-    """Install triggers that refuse UPDATE and DELETE on ``table`` (an append-only log)."""
+class AppendOnly(_Trigger):
+    """Refuse UPDATE and DELETE on ``table`` (an append-only log)."""
 
-    reversible = True
-    reduces_to_sql = True
+    events = ("UPDATE", "DELETE")
 
     def __init__(self, *, table: str) -> None:
-        self.table = table
+        super().__init__(table=table)
 
     @property
     def name(self) -> str:
         return f"{self.table}_append_only"
 
-    def state_forwards(self, app_label, state):
-        pass
-
     def describe(self):
         return f"Make {self.table} append-only"
 
-    def deconstruct(self):
-        return (self.__class__.__qualname__, [], {"table": self.table})
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        message = f"{self.table} is append-only"
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"""
-                CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger AS $$
-                BEGIN
-                    RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation';
-                END;
-                $$ LANGUAGE plpgsql;
-                """
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {self.name} BEFORE UPDATE OR DELETE ON {self.table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {self.name}();"
-            )
-        elif schema_editor.connection.vendor == "sqlite":
-            for event in ("UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {self.name}_{event.lower()} BEFORE {event} ON {self.table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
-                )
-        else:  # pragma: no cover
-            raise NotImplementedError(schema_editor.connection.vendor)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name} ON {self.table};")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.name}();")
-        else:
-            for event in ("update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name}_{event};")
+    def refusal(self) -> tuple[str, None]:
+        return f"{self.table} is append-only", None
 
 
-class FrozenWhen(migrations.operations.base.Operation):
-    """Install triggers that refuse DELETE on ``table`` and UPDATE of a row whose current
-    ``column`` is ``value`` (a finished record that must never change)."""
+class FrozenWhen(_Trigger):
+    """Refuse DELETE on ``table`` and UPDATE of a row whose current ``column`` is ``value``
+    (a finished record that must never change)."""
 
-    reversible = True
-    reduces_to_sql = True
+    events = ("UPDATE", "DELETE")
 
     def __init__(self, *, table: str, column: str, value: str) -> None:
-        self.table = table
-        self.column = column
-        self.value = value
+        super().__init__(table=table, column=column, value=value)
 
     @property
     def name(self) -> str:
         return f"{self.table}_frozen"
 
-    def state_forwards(self, app_label, state):
-        pass
-
     def describe(self):
         return f"Freeze rows of {self.table} once {self.column} is {self.value!r}"
 
-    def deconstruct(self):
-        kwargs = {"table": self.table, "column": self.column, "value": self.value}
-        return (self.__class__.__qualname__, [], kwargs)
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        # Identifiers and the value come from migration files, never from users.
+    def refusal(self) -> tuple[str, str]:
         message = f"{self.table}: a row whose {self.column} is {self.value} never changes"
-        frozen = f"OLD.{self.column} = '{self.value}'"
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"""
-                CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger AS $$
-                BEGIN
-                    IF TG_OP = 'DELETE' OR {frozen} THEN
-                        RAISE EXCEPTION '{message}'
-                            USING ERRCODE = 'integrity_constraint_violation';
-                    END IF;
-                    RETURN NEW;
-                END;
-                $$ LANGUAGE plpgsql;
-                """
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {self.name} BEFORE UPDATE OR DELETE ON {self.table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {self.name}();"
-            )
-        elif schema_editor.connection.vendor == "sqlite":
-            schema_editor.execute(
-                f"CREATE TRIGGER {self.name}_update BEFORE UPDATE ON {self.table} "
-                f"FOR EACH ROW WHEN {frozen} BEGIN SELECT RAISE(ABORT, '{message}'); END;"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {self.name}_delete BEFORE DELETE ON {self.table} "
-                f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
-            )
-        else:  # pragma: no cover
-            raise NotImplementedError(schema_editor.connection.vendor)
+        return message, f"TG_OP = 'DELETE' OR OLD.{self.column} = '{self.value}'"
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name} ON {self.table};")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.name}();")
-        else:
-            for event in ("update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name}_{event};")
+    def sqlite_condition(self, event: str) -> str | None:
+        return f"OLD.{self.column} = '{self.value}'" if event == "UPDATE" else None

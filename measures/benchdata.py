@@ -46,3 +46,19 @@ def add_measures(
     ]
     StatusEvent.objects.bulk_create(events, batch_size=2000)
     return created
+
+
+def signed_in_client(user):
+    """A test client signed in as ``user`` with a confirmed second factor (the benchmarks'
+    second-line officers must have one); the device is rolled back with the caller."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -13,6 +13,37 @@ from measures.models import Countermeasure, Status, StatusEvent
 from measures.phrases import MeasureState, combined_status, state_as_of
 
 
+def _with_sub_items(
+    measures: QuerySet[Countermeasure],
+    children_within: QuerySet[Countermeasure] | None,
+    *prefetch: str,
+) -> list[Countermeasure]:
+    """``measures`` (``requested`` true) and their sub-items that are not archived (only
+    those in ``children_within`` when given: a person sees a parent's wording composed from
+    the sub-items they may open only), in the plan's order: organization, table position,
+    each sub-item right after its parent."""
+    wanted = measures.values("pk")
+    children = Q(parent__in=wanted, archived_at__isnull=True)
+    if children_within is not None:
+        children &= Q(pk__in=children_within.values("pk"))
+    rows = list(
+        Countermeasure.objects.filter(Q(pk__in=wanted) | children)
+        .annotate(requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()))
+        .select_related("organization", "perspective", "owner_unit", "parent")
+        .prefetch_related(*prefetch)
+    )
+    rows.sort(
+        key=lambda m: (
+            m.organization.code,
+            m.parent.position if m.parent else m.position,
+            m.parent_id is not None,
+            m.position,
+            m.code,
+        )
+    )
+    return rows
+
+
 def measure_states_as_of(
     *,
     as_of: dt.date,
@@ -30,27 +61,7 @@ def measure_states_as_of(
     """
     if measures is None:
         measures = Countermeasure.objects.filter(archived_at__isnull=True)
-    wanted = measures.values("pk")
-    children = Q(parent__in=wanted, archived_at__isnull=True)
-    if children_within is not None:
-        # A person sees a parent's wording composed from the sub-items they may open only.
-        children &= Q(pk__in=children_within.values("pk"))
-    rows = list(
-        Countermeasure.objects.filter(Q(pk__in=wanted) | children)
-        .annotate(requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()))
-        .select_related("organization", "perspective", "owner_unit", "parent")
-        .prefetch_related("root_causes")
-    )
-    # The plan's order: by table position, each sub-item right after its parent.
-    rows.sort(
-        key=lambda m: (
-            m.organization.code,
-            m.parent.position if m.parent else m.position,
-            m.parent_id is not None,
-            m.position,
-            m.code,
-        )
-    )
+    rows = _with_sub_items(measures, children_within, "root_causes")
     events: dict[int, list[StatusEvent]] = defaultdict(list)
     for event in StatusEvent.objects.filter(
         measure__in=[m.pk for m in rows], effective_on_date__lte=as_of
@@ -79,24 +90,7 @@ def measure_statuses_as_of(
     for pages that count and pick measures among thousands (the dashboard) and then show
     the phrases of a few (``page_states``). Three queries: the measures with their sub-items,
     and the latest event of each by then (``DISTINCT ON`` on PostgreSQL)."""
-    wanted = measures.values("pk")
-    children = Q(parent__in=wanted, archived_at__isnull=True)
-    if children_within is not None:
-        children &= Q(pk__in=children_within.values("pk"))
-    rows = list(
-        Countermeasure.objects.filter(Q(pk__in=wanted) | children)
-        .annotate(requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()))
-        .select_related("organization", "perspective", "owner_unit", "parent")
-    )
-    rows.sort(
-        key=lambda m: (
-            m.organization.code,
-            m.parent.position if m.parent else m.position,
-            m.parent_id is not None,
-            m.position,
-            m.code,
-        )
-    )
+    rows = _with_sub_items(measures, children_within)
     events = StatusEvent.objects.filter(
         measure__in=[m.pk for m in rows], effective_on_date__lte=as_of
     ).order_by("measure_id", "-effective_on_date", "-recorded_at", "-id")

@@ -179,14 +179,20 @@ def _filter_form(request) -> MeasureFilterForm:
     )
 
 
-def _rows_for(request):
+def _list_request(request):
+    """(form, as_of, filters, sort, valid) of a list or export request."""
     form = _filter_form(request)
     as_of = requested_as_of(request)
     filters, sort = {}, "plan"
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
         sort = filters.pop("sort", "plan")
-    elif form.is_bound:
+    return form, as_of, filters, sort, not form.is_bound or form.is_valid()
+
+
+def _rows_for(request):
+    form, as_of, filters, sort, valid = _list_request(request)
+    if not valid:
         return form, as_of, []
     return form, as_of, measure_rows(user=request.user, as_of=as_of, filters=filters, sort=sort)
 
@@ -196,13 +202,8 @@ def _list_page(request):
     state, the page is cut in the database and only its measures get their state computed
     (the list stays fast with thousands of measures); otherwise every visible measure's
     state is computed, filtered and sorted, then paged."""
-    form = _filter_form(request)
-    as_of = requested_as_of(request)
-    filters, sort = {}, "plan"
-    if form.is_bound and form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
-        sort = filters.pop("sort", "plan")
-    elif form.is_bound:
+    form, as_of, filters, sort, valid = _list_request(request)
+    if not valid:
         return form, as_of, Paginator([], PAGE_SIZE).get_page(1), 0
     if paged_in_database(filters, sort):
         ids = measure_page_ids(user=request.user, filters=filters, sort=sort)

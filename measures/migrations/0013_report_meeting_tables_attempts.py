@@ -5,7 +5,6 @@ import measures.reports.models
 from django.conf import settings
 from django.db import migrations, models
 
-import governance.db
 
 TASK = "measures.reports_requeue"
 
@@ -58,6 +57,5 @@ class Migration(migrations.Migration):
             model_name='report',
             index=models.Index(fields=['state', 'requested_at'], name='measures_re_state_e3abfc_idx'),
         ),
-        governance.db.FrozenWhen(table="measures_report", column="state", value="done"),
-        migrations.RunPython(schedule, unschedule),
+            migrations.RunPython(schedule, unschedule),
     ]

@@ -19,12 +19,12 @@ from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
 from governance.models import Committee, Organization, Role, RoleAssignment
 from governance.permissions import visible_to
+from measures.benchdata import signed_in_client
 from measures.models import Countermeasure
 from measures.reminders.services import reminders_sweep
 from measures.reports.services import _pdf, report_context
@@ -119,22 +119,10 @@ class Command(BaseCommand):
             raise CommandError(f"no {role} in {organization.code}")
         return assignment.user
 
-    def _client(self, user) -> Client:
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
-
     def _pages(self) -> None:
         org = Organization.objects.filter(code__startswith=PREFIX).order_by("code").first()
         second = self._person(Role.SECOND_LINE, org)
-        client = self._client(second)
+        client = signed_in_client(second)
         visible = visible_to(second, Countermeasure.objects.filter(archived_at__isnull=True))
         top_level = visible.filter(parent__isnull=True).count()
         last_page = max(1, (top_level + 49) // 50)

@@ -9,12 +9,12 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from governance import services as gov
 from governance.models import OrgUnit
+from measures.benchdata import signed_in_client
 from measures.models import Countermeasure
 
 
@@ -41,20 +41,12 @@ class Command(BaseCommand):
             pass
 
     def _run(self, repeat: int, unit_code: str) -> None:
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         unit = OrgUnit.objects.get(code=unit_code)
         user = get_user_model().objects.create_user("bench-pages", password=None)
         gov.role_assign(
             user=user, role="second_line", org_unit=unit, valid_from=dt.date(2000, 1, 1), actor=None
         )
-        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        client = signed_in_client(user)
         measure = Countermeasure.objects.filter(organization=unit.organization).first()
         pages = {
             "dashboard": reverse("home"),
