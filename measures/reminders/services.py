@@ -39,7 +39,7 @@ from governance.models import (
 from measures.models import Countermeasure, Nature, Status, StatusEvent
 from measures.reminders.models import Digest, Escalation, Notification, ReminderMark
 from measures.reports.models import Report
-from measures.selectors import measure_states_as_of
+from measures.selectors import measure_statuses_as_of
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +157,8 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
         "parent_id"
     )
     measures = Countermeasure.objects.filter(archived_at__isnull=True).exclude(pk__in=parents)
-    states = measure_states_as_of(as_of=day, measures=measures)
+    # Statuses only: a reminder names the measure and why, not its 実施状況 wording.
+    states = measure_statuses_as_of(as_of=day, measures=measures)
     last_occurrence = _last_occurrences([s.measure for s in states], day)
 
     def give(people: set[int], item: Item) -> None:
@@ -430,42 +431,9 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
     _supersede_earlier(day)
     items, escalations = reminder_items(day=day)
     fresh = _not_yet_reminded(items)
-    created: list[Digest] = []
     languages = dict(UserPreference.objects.values_list("user_id", "language"))
     with transaction.atomic():
-        for user_id, person_items in fresh.items():
-            try:
-                with transaction.atomic():
-                    digest = Digest.objects.create(
-                        user_id=user_id,
-                        day=day,
-                        items=[asdict(i) for i in person_items],
-                        language=languages.get(user_id, settings.LANGUAGE_CODE),
-                    )
-            except IntegrityError:
-                continue  # another sweep made this person's digest for the day
-            created.append(digest)
-            ReminderMark.objects.bulk_create(
-                [ReminderMark(user_id=user_id, key=i.key, day=day) for i in person_items if i.once],
-                ignore_conflicts=True,
-                batch_size=1000,
-            )
-            Notification.objects.bulk_create(
-                [
-                    Notification(
-                        user_id=user_id,
-                        digest=digest,
-                        kind=i.kind,
-                        title=i.title,
-                        n=i.n,
-                        level=i.level,
-                        url=i.url,
-                        due=i.due,
-                    )
-                    for i in person_items
-                ],
-                batch_size=1000,
-            )
+        created = _create_digests(day, fresh, languages)
         # Recorded once per measure, due date and level (the unique constraint decides).
         Escalation.objects.bulk_create(
             [
@@ -501,6 +469,74 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
             except TransientMailError:
                 logger.warning("digest %s left pending for the next sweep", digest_id)
     return SweepReport(day=day, digests=created, requeued=requeue)
+
+
+def _create_digests(day: dt.date, fresh: dict[int, list[Item]], languages: dict) -> list[Digest]:
+    """Write the day's digests, their notifications and reminder marks, in bulk: a few
+    queries for thousands of people. A digest another sweep made meanwhile for the same
+    person and day makes the bulk insert fail (unique user+day); then person by person,
+    skipping those."""
+    already = set(
+        Digest.objects.filter(day=day, user_id__in=list(fresh)).values_list("user_id", flat=True)
+    )
+    wanted = [
+        Digest(
+            user_id=user_id,
+            day=day,
+            items=[asdict(i) for i in person_items],
+            language=languages.get(user_id, settings.LANGUAGE_CODE),
+        )
+        for user_id, person_items in fresh.items()
+        if user_id not in already
+    ]
+    try:
+        with transaction.atomic():
+            created = Digest.objects.bulk_create(wanted, batch_size=1000)
+    except IntegrityError:
+        created = []
+        for digest in wanted:
+            try:
+                with transaction.atomic():
+                    digest.save(force_insert=True)
+            except IntegrityError:
+                continue  # another sweep made this person's digest for the day
+            created.append(digest)
+    if created and created[0].pk is None:  # a backend that returns no keys from bulk_create
+        by_user = dict(
+            Digest.objects.filter(day=day, user_id__in=[d.user_id for d in created]).values_list(
+                "user_id", "pk"
+            )
+        )
+        for digest in created:
+            digest.pk = digest.id = by_user[digest.user_id]
+    ReminderMark.objects.bulk_create(
+        [
+            ReminderMark(user_id=d.user_id, key=i.key, day=day)
+            for d in created
+            for i in fresh[d.user_id]
+            if i.once
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=d.user_id,
+                digest=d,
+                kind=i.kind,
+                title=i.title,
+                n=i.n,
+                level=i.level,
+                url=i.url,
+                due=i.due,
+            )
+            for d in created
+            for i in fresh[d.user_id]
+        ],
+        batch_size=2000,
+    )
+    return created
 
 
 def _supersede_earlier(day: dt.date) -> None:
