@@ -13,7 +13,7 @@ from governance.permissions import visible_to
 from governance.ui import as_of as requested_as_of
 from incidents.models import Incident, RootCause
 from measures.models import Countermeasure, Status
-from measures.selectors import measure_states_as_of, measures_visible_to
+from measures.selectors import measure_states_as_of, measure_statuses_as_of, measures_visible_to
 
 
 @require_GET
@@ -65,9 +65,15 @@ def root_cause_matrix(request):
     # Coverage counts every measure of the company (a root cause is not "uncovered" because
     # this person cannot open the measures); the columns show only those they may open.
     orgs = {c.organization_id for c in causes}
-    states = measure_states_as_of(
-        as_of=as_of,
-        measures=Countermeasure.objects.filter(organization__in=orgs, archived_at__isnull=True),
+    company_measures = Countermeasure.objects.filter(
+        organization__in=orgs, archived_at__isnull=True
+    )
+    # Statuses only (no 実施状況 wording): the matrix shows codes and counts coverage.
+    states = measure_statuses_as_of(as_of=as_of, measures=company_measures)
+    all_links = set(
+        Countermeasure.root_causes.through.objects.filter(
+            countermeasure__in=company_measures
+        ).values_list("rootcause_id", "countermeasure_id")
     )
     visible = set(measures_visible_to(request.user).values_list("pk", flat=True))
     tables = []
@@ -75,7 +81,7 @@ def root_cause_matrix(request):
         org_causes = [c for c in causes if c.organization_id == org.pk]
         org_states = [s for s in states if s.measure.organization_id == org.pk]
         shown = [s for s in org_states if s.measure.pk in visible]
-        links = {(rc.pk, s.measure.pk) for s in org_states for rc in s.measure.root_causes.all()}
+        links = all_links
         rows = []
         for cause in org_causes:
             covering = [
