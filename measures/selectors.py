@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Collate
 
 from measures.models import Countermeasure, Status, StatusEvent
 from measures.phrases import MeasureState, combined_status, state_as_of
@@ -188,12 +188,23 @@ def measure_rows(
 
 
 # Orders the database can give, the same as ``SORTS`` below (ties broken by the code).
-_DB_ORDERS = {
-    "plan": ("organization__code", "group_position", "is_sub_item", "position", "code"),
-    "code": ("organization__code", "code"),
-    "due": (F("due_on").asc(nulls_last=True), "organization__code", "code"),
-    "owner": (F("owner_unit__path").asc(nulls_last=True), "organization__code", "code"),
-}
+def _bytewise(field: str) -> Collate:
+    """Text ordered by code point, as Python orders it (the database's own collation may
+    ignore punctuation, and the two paths of the list must agree)."""
+    return Collate(field, "C" if connection.vendor == "postgresql" else "BINARY")
+
+
+def _db_order(sort: str) -> tuple:
+    org, code = _bytewise("organization__code"), _bytewise("code")
+    return {
+        "plan": (org, "group_position", "is_sub_item", "position", code),
+        "code": (org, code),
+        "due": (F("due_on").asc(nulls_last=True), org, code),
+        "owner": (_bytewise("owner_unit__path").asc(nulls_last=True), org, code),
+    }[sort]
+
+
+_DB_ORDERS = ("plan", "code", "due", "owner")
 
 
 def paged_in_database(filters: dict, sort: str) -> bool:
@@ -209,7 +220,7 @@ def measure_page_ids(*, user, filters: dict, sort: str) -> QuerySet:
         group_position=Coalesce("parent__position", "position"),
         is_sub_item=ExpressionWrapper(Q(parent__isnull=False), output_field=BooleanField()),
     )
-    return measures.order_by(*_DB_ORDERS[sort]).values_list("pk", flat=True)
+    return measures.order_by(*_db_order(sort)).values_list("pk", flat=True)
 
 
 def page_states(*, user, as_of: dt.date, ids: list[int]) -> list[MeasureState]:
@@ -225,10 +236,21 @@ def page_states(*, user, as_of: dt.date, ids: list[int]) -> list[MeasureState]:
 
 SORTS = {
     "plan": None,
+    # The same orders as ``_db_order`` (the list pages one way or the other).
     "code": lambda s: (s.measure.organization.code, s.measure.code),
-    "due": lambda s: (s.measure.due_on is None, s.measure.due_on or dt.date.max),
+    "due": lambda s: (
+        s.measure.due_on is None,
+        s.measure.due_on or dt.date.max,
+        s.measure.organization.code,
+        s.measure.code,
+    ),
     "status": lambda s: (list(Status.values).index(s.status), s.measure.code),
-    "owner": lambda s: (s.measure.owner_unit.path if s.measure.owner_unit else "~", s.measure.code),
+    "owner": lambda s: (
+        s.measure.owner_unit is None,
+        s.measure.owner_unit.path if s.measure.owner_unit else "",
+        s.measure.organization.code,
+        s.measure.code,
+    ),
 }
 
 

@@ -486,7 +486,7 @@ def _create_digests(day: dt.date, fresh: dict[int, list[Item]], languages: dict)
             items=[asdict(i) for i in person_items],
             language=languages.get(user_id, settings.LANGUAGE_CODE),
         )
-        for user_id, person_items in fresh.items()
+        for user_id, person_items in sorted(fresh.items())  # one order: no deadlock
         if user_id not in already
     ]
     try:

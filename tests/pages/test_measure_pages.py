@@ -195,10 +195,11 @@ def test_comment_and_evidence(client_for, settings, tmp_path):
     assert [e.title for e in page.context["evidence"]] == ["教材"]
 
 
+@pytest.mark.parametrize("role", ["pg_second", "superuser"])
 @pytest.mark.parametrize("sort", ["plan", "code", "due", "owner"])
 @pytest.mark.parametrize("query", ["", "&nature=continuous", "&organization={pg}"])
 def test_pages_cut_in_the_database_show_what_the_full_computation_shows(
-    client_for, people, monkeypatch, sort, query
+    client_for, people, monkeypatch, sort, query, role
 ):
     """Without a status or overdue filter the list is paged in the database and only the
     page's measures get their state; every page must hold exactly the rows, in the order and
@@ -212,13 +213,11 @@ def test_pages_cut_in_the_database_show_what_the_full_computation_shows(
     monkeypatch.setattr(views, "PAGE_SIZE", 7)
     pg = Organization.objects.get(code="chubu-pg").pk
     query = query.format(pg=pg)
-    client = client_for("pg_second")
+    client = client_for(role)
     filters = {"nature": "continuous"} if "nature" in query else {}
     if "organization" in query:
         filters["organization"] = Organization.objects.get(pk=pg)
-    full = measure_rows(
-        user=people["pg_second"], as_of=dt.date(2023, 5, 12), filters=filters, sort=sort
-    )
+    full = measure_rows(user=people[role], as_of=dt.date(2023, 5, 12), filters=filters, sort=sort)
     shown, number, pages = [], 1, 1
     while number <= pages:
         page = client.get(f"/measures/?as_of=2023-05-12&sort={sort}{query}&page={number}")

@@ -29,7 +29,8 @@ from measures.models import Countermeasure
 from measures.reminders.services import reminders_sweep
 from measures.reports.services import _pdf, report_context
 from measures.scale import END, PREFIX, PRESETS, Generator
-from measures.selectors import measure_states_as_of
+from measures.selectors import measure_page_ids, measure_states_as_of
+from measures.views import PAGE_SIZE
 
 AS_OF = END  # the generated history ends here
 SWEEP_DAY = END - dt.timedelta(days=60)
@@ -124,8 +125,8 @@ class Command(BaseCommand):
         second = self._person(Role.SECOND_LINE, org)
         client = signed_in_client(second)
         visible = visible_to(second, Countermeasure.objects.filter(archived_at__isnull=True))
-        top_level = visible.filter(parent__isnull=True).count()
-        last_page = max(1, (top_level + 49) // 50)
+        rows = measure_page_ids(user=second, filters={}, sort="plan").count()
+        last_page = max(1, (rows + PAGE_SIZE - 1) // PAGE_SIZE)
         measure = (
             visible.filter(parent__isnull=True, events__isnull=False).order_by("pk").first()
             or visible.order_by("pk").first()

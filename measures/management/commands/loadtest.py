@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -21,9 +22,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.contrib.auth.hashers import (
+    UNUSABLE_PASSWORD_PREFIX,
+    PBKDF2PasswordHasher,
+    make_password,
+)
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance.models import Organization, Role, RoleAssignment
@@ -56,19 +61,35 @@ class Command(BaseCommand):
         workdir = Path(settings.VAR_DIR) / "loadtest"
         workdir.mkdir(parents=True, exist_ok=True)
         accounts_file = workdir / "accounts.json"
-        people = self._accounts(users, accounts_file)
+        accounts_file.unlink(missing_ok=True)
+        # A stop by signal (a CI timeout) still restores the accounts and stops gunicorn.
+        previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+        people: list = []
         try:
+            with transaction.atomic():
+                people = self._accounts(users, accounts_file)
             self._run(workdir, accounts_file, users, duration, workers, port)
         finally:
             self._restore(people)
             accounts_file.unlink(missing_ok=True)
+            signal.signal(signal.SIGTERM, previous)
 
     # -- accounts -------------------------------------------------------------------------
     def _accounts(self, users: int, target: Path) -> list:
         """One account per virtual user and role (locust gives each its own), with a fresh
         password and, for the second line, a TOTP device whose key the locustfile knows."""
         org = Organization.objects.filter(code__startswith=PREFIX).order_by("code").first()
-        active = RoleAssignment.objects.active_on(time_today()).filter(org_unit__organization=org)
+        # Generated people only, who cannot sign in and have no device: nothing of a real
+        # account is touched, and putting them back is giving them nothing again.
+        active = (
+            RoleAssignment.objects.active_on(time_today())
+            .filter(
+                org_unit__organization=org,
+                user__username__startswith=PREFIX,
+                user__password__startswith=UNUSABLE_PASSWORD_PREFIX,
+            )
+            .exclude(user__totpdevice__isnull=False)
+        )
         chosen: dict[str, list[dict]] = {}
         people = []
         for name, role in ROLES.items():
@@ -82,7 +103,6 @@ class Command(BaseCommand):
                 entry = {"username": user.get_username(), "password": password}
                 if role == Role.SECOND_LINE:
                     key = secrets.token_hex(20)
-                    TOTPDevice.objects.filter(user=user).delete()
                     TOTPDevice.objects.create(user=user, name="loadtest", key=key, confirmed=True)
                     entry["totp"] = key
                 accounts.append(entry)
@@ -90,8 +110,10 @@ class Command(BaseCommand):
             if not accounts:
                 raise CommandError(f"no {role} in {org.code}")
             chosen[name] = accounts
-        target.write_text(json.dumps(chosen))
-        target.chmod(0o600)
+        # Readable by this user only from the first byte (it holds passwords and keys).
+        handle = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(handle, "w") as stream:
+            stream.write(json.dumps(chosen))
         return people
 
     def _restore(self, people: list) -> None:
@@ -109,16 +131,12 @@ class Command(BaseCommand):
 
     # -- the run ----------------------------------------------------------------------------
     def _env(self, workdir: Path, port: int, workers: int) -> dict:
-        db = connection.settings_dict
         return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": (
-                f"postgres://{db.get('USER') or 'postgres'}@{db.get('HOST') or '127.0.0.1'}:"
-                f"{db.get('PORT') or 5432}/{db['NAME']}"
-            ),
+            "DATABASE_URL": _database_url(),
             # Plain HTTP on the loopback: no TLS here, so no redirect and no secure-only
             # cookies; everything else is production.
             "DJANGO_SECURE_SSL_REDIRECT": "false",
@@ -185,7 +203,10 @@ class Command(BaseCommand):
             elapsed = time.monotonic() - started
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
             log.close()
             locust_log.close()
         self._report(prefix, users, duration, workers, elapsed)
@@ -228,6 +249,25 @@ class Command(BaseCommand):
             )
         if failures:
             raise CommandError(f"{failures} requests failed (see {prefix}_failures.csv)")
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _database_url() -> str:
+    """This process's database for gunicorn: the configured URL as it is (password and
+    options included), or, under the test runner, the test database it switched to."""
+    configured = os.environ.get("DATABASE_URL", "")
+    name = connection.settings_dict["NAME"]
+    if configured and configured.rsplit("/", 1)[-1].split("?")[0] == name:
+        return configured
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db.get('USER') or 'postgres'}{password}@{db.get('HOST') or '127.0.0.1'}:"
+        f"{db.get('PORT') or 5432}/{name}"
+    )
 
 
 def time_today():
