@@ -1,8 +1,18 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from governance.dates import PrecisionDate, parse_ja
 from measures.models import Nature, Status
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal next to the fields it names (else above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 class PrecisionDateField(forms.CharField):

@@ -327,6 +327,7 @@ class Generator:
         self._step("meetings", meetings)
         self._step("recommendations", recs)
         self._step("regulatory actions", actions)
+        self._step("required items", items)
 
     def _meetings(self, committee: Committee) -> int:
         rows = []

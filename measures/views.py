@@ -31,6 +31,7 @@ from measures.forms import (
     ReopenForm,
     StatusForm,
     VerificationForm,
+    apply_service_errors,
 )
 from measures.models import Countermeasure, Perspective, Status
 from measures.selectors import (
@@ -80,8 +81,13 @@ def dashboard(request):
         for s in {id(s): s for s in overdue + starts + checks + upcoming}.values()
         if s.measure.pk in mine
     ]
-    lists = {"tasks": tasks, "overdue": overdue, "starts": starts, "checks": checks}
-    lists["upcoming"] = upcoming
+    lists = {
+        "tasks": tasks,
+        "overdue": overdue,
+        "starts": starts,
+        "checks": checks,
+        "upcoming": upcoming,
+    }
     shown_ids = list(
         dict.fromkeys(s.measure.pk for rows in lists.values() for s in rows[:DASHBOARD_LIST])
     )
@@ -430,14 +436,6 @@ def _form_failed(request, measure, **forms):
     return render(request, "measures/detail.html", _detail_context(request, measure, **forms))
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _write(request, measure, form, form_key: str, ok: str, call):
     """Validate ``form``, call the service with its data; a refusal goes next to the fields
     and nothing is saved. One shape for every form on the detail page."""
@@ -445,7 +443,7 @@ def _write(request, measure, form, form_key: str, ok: str, call):
         try:
             call(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return _after_write(request, measure, ok)
     return _form_failed(request, measure, **{form_key: form})

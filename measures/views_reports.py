@@ -20,7 +20,7 @@ from governance.audit import audit_record
 from governance.decorators import object_view
 from governance.models import AuditEvent, Committee
 from governance.permissions import visible_to
-from measures.forms import ReportRequestForm
+from measures.forms import ReportRequestForm, apply_service_errors
 from measures.reports.models import Report
 from measures.reports.services import report_request
 
@@ -76,8 +76,7 @@ def report_create(request, committee):
                 actor=request.user,
             )
         except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The report was queued; this page shows when it is ready."))
             return redirect("report-detail", report.pk)

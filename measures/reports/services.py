@@ -137,11 +137,6 @@ def report_changes(
                 recorded_at=event.recorded_at if late else None,
             )
         )
-    created = dict(
-        Countermeasure.history.filter(history_type="+", id__in=scope.values("pk")).values_list(
-            "id", "history_date"
-        )
-    )
     entered_late = Countermeasure.history.filter(
         Q(history_type="+", id__in=scope.values("pk"))
         & _late(previous, "history_date", seen="measures")
@@ -149,7 +144,14 @@ def report_changes(
     new = scope.filter(planned_on__lte=as_of, planned_on__isnull=False).filter(
         Q(planned_on__gt=since) | Q(pk__in=entered_late)
     )
-    for measure in new.select_related("parent"):
+    new = list(new.select_related("parent"))
+    # When each new measure was entered (its first history record), for those only.
+    created = dict(
+        Countermeasure.history.filter(history_type="+", id__in=[m.pk for m in new]).values_list(
+            "id", "history_date"
+        )
+    )
+    for measure in new:
         at = created.get(measure.pk)
         if at is not None and at > read_at:
             continue
@@ -345,10 +347,10 @@ def report_pdf(
     context = report_context(
         committee=committee, as_of=as_of, previous=previous, meeting=meeting, read_at=read_at
     )
-    return _pdf(context)
+    return pdf_from_context(context)
 
 
-def _pdf(context: dict) -> tuple[bytes, int]:
+def pdf_from_context(context: dict) -> tuple[bytes, int]:
     from weasyprint import HTML
 
     with translation.override("ja"):
@@ -463,8 +465,8 @@ def report_render(*, report_id: int) -> str:
                 meeting=report.meeting,
                 read_at=read_at,
             )
-            pdf, pages = _pdf(context)
-            tables = _xlsx(context)
+            pdf, pages = pdf_from_context(context)
+            tables = xlsx_from_context(context)
         report.file.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
         report.tables.save(f"{report.pk}.xlsx", ContentFile(tables), save=False)
     except Exception as exc:
@@ -522,10 +524,10 @@ def reports_requeue(*, now: dt.datetime | None = None) -> dict[str, int]:
 def report_xlsx(*, committee: Committee, as_of: dt.date) -> bytes:
     """The report's countermeasure tables as .xlsx, one sheet per company, in the layout of
     the PDF's 2-2/3-2 tables (区分, 対策 with its sub-items, 実施状況 as of the date)."""
-    return _xlsx(report_context(committee=committee, as_of=as_of))
+    return xlsx_from_context(report_context(committee=committee, as_of=as_of))
 
 
-def _xlsx(context: dict) -> bytes:
+def xlsx_from_context(context: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 

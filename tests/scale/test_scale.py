@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from governance.models import Organization, OrgUnit, Role, RoleAssignment
 from governance.permissions import visible_to
@@ -70,18 +71,12 @@ def test_generated_people_see_what_their_roles_give(seed):
     second = RoleAssignment.objects.filter(role=Role.SECOND_LINE, org_unit__organization=org)[0]
     assert visible_to(second.user, Countermeasure.objects.all()).count() == everything.count()
     promoter = (
-        RoleAssignment.objects.active_on(dt_today())
+        RoleAssignment.objects.active_on(timezone.localdate())
         .filter(role=Role.PROMOTER, org_unit__organization=org)
         .select_related("org_unit", "user")[0]
     )
     mine = visible_to(promoter.user, Countermeasure.objects.all())
     assert set(mine) == set(everything.filter(owner_unit__path__startswith=promoter.org_unit.path))
-
-
-def dt_today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def test_the_benchmark_runs_end_to_end_on_the_tiny_preset(seed):

@@ -27,7 +27,7 @@ from governance.permissions import visible_to
 from measures.benchdata import signed_in_client
 from measures.models import Countermeasure
 from measures.reminders.services import reminders_sweep
-from measures.reports.services import _pdf, report_context
+from measures.reports.services import pdf_from_context, report_context
 from measures.scale import END, PREFIX, PRESETS, Generator
 from measures.selectors import measure_page_ids, measure_states_as_of
 from measures.views import PAGE_SIZE
@@ -182,7 +182,7 @@ class Command(BaseCommand):
         pages = []
 
         def render():
-            pdf, n = _pdf(report_context(committee=committee, as_of=AS_OF))
+            pdf, n = pdf_from_context(report_context(committee=committee, as_of=AS_OF))
             pages.append((n, len(pdf)))
 
         self._measure(f"report PDF, {count:,} measures", render, repeat=3)

@@ -15,7 +15,7 @@ from governance.models import Committee
 from measures.benchdata import add_measures
 from measures.models import Countermeasure
 from measures.reports.models import Report
-from measures.reports.services import _pdf, _xlsx, report_context
+from measures.reports.services import pdf_from_context, report_context, xlsx_from_context
 
 
 class _Rollback(Exception):
@@ -71,9 +71,9 @@ class Command(BaseCommand):
                 committee=committee, as_of=day, previous=previous, read_at=timezone.now()
             )
             read = time.perf_counter()
-        pdf, pages = _pdf(context)
+        pdf, pages = pdf_from_context(context)
         rendered = time.perf_counter()
-        tables = _xlsx(context)
+        tables = xlsx_from_context(context)
         done = time.perf_counter()
         self.stdout.write(
             f"{connection.vendor}: {committee.name}, {count} measures as of {day}: "

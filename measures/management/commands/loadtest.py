@@ -29,9 +29,10 @@ from django.contrib.auth.hashers import (
 )
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from governance.models import Organization, Role, RoleAssignment
+from governance.models import Organization, Role, RoleAssignment, UserSession
 from measures.scale import PREFIX, PRESETS, Generator
 
 ROLES = {
@@ -82,7 +83,7 @@ class Command(BaseCommand):
         # Generated people only, who cannot sign in and have no device: nothing of a real
         # account is touched, and putting them back is giving them nothing again.
         active = (
-            RoleAssignment.objects.active_on(time_today())
+            RoleAssignment.objects.active_on(timezone.localdate())
             .filter(
                 org_unit__organization=org,
                 user__username__startswith=PREFIX,
@@ -118,10 +119,6 @@ class Command(BaseCommand):
 
     def _restore(self, people: list) -> None:
         """Unusable passwords, no device, and the run's sessions ended."""
-        from django.utils import timezone
-
-        from governance.models import UserSession
-
         unusable = make_password(None)
         get_user_model().objects.filter(pk__in=[p.pk for p in people]).update(password=unusable)
         TOTPDevice.objects.filter(user__in=people, name="loadtest").delete()
@@ -268,9 +265,3 @@ def _database_url() -> str:
         f"postgres://{db.get('USER') or 'postgres'}{password}@{db.get('HOST') or '127.0.0.1'}:"
         f"{db.get('PORT') or 5432}/{name}"
     )
-
-
-def time_today():
-    from django.utils import timezone
-
-    return timezone.localdate()
