@@ -25,6 +25,17 @@ class Precision(models.TextChoices):
     FISCAL_YEAR = "fiscal_year", _("fiscal year")
 
 
+# Read once: ``Precision.values`` builds a new list on every call, and a date is made for
+# every event of every measure the pages and reports read.
+_PRECISIONS = frozenset(Precision.values)
+_MONTHS_IN = {
+    Precision.DAY: 0,
+    Precision.MONTH: 1,
+    Precision.FISCAL_HALF: 6,
+    Precision.FISCAL_YEAR: 12,
+}
+
+
 def fiscal_start_month() -> int:
     return settings.THREELINES_FISCAL_YEAR_START_MONTH
 
@@ -56,7 +67,7 @@ class PrecisionDate:
     precision: str = Precision.DAY
 
     def __post_init__(self) -> None:
-        if self.precision not in Precision.values:
+        if self.precision not in _PRECISIONS:
             raise ValueError(f"unknown precision {self.precision!r}")
         normalised = self.period_start(self.value, self.precision)
         object.__setattr__(self, "value", normalised)
@@ -101,12 +112,7 @@ class PrecisionDate:
     @property
     def end(self) -> dt.date:
         """The last day of the period: a measure due "2023年度上期" is due by 2023-09-30."""
-        months = {
-            Precision.DAY: 0,
-            Precision.MONTH: 1,
-            Precision.FISCAL_HALF: 6,
-            Precision.FISCAL_YEAR: 12,
-        }[self.precision]
+        months = _MONTHS_IN[self.precision]
         if months == 0:
             return self.value
         year, month = add_months(self.value.year, self.value.month, months - 1)

@@ -51,10 +51,8 @@ class MeasureState:
 
 
 def events_as_of(events: Sequence[StatusEvent], as_of: dt.date) -> list[StatusEvent]:
-    """The events that had happened by ``as_of``, oldest first."""
-    visible = [e for e in events if e.effective_on_date <= as_of]
-    visible.sort(key=lambda e: (e.effective_on_date, e.recorded_at, e.pk or 0))
-    return visible
+    """The events that had happened by ``as_of``, in the order given (oldest first)."""
+    return [e for e in events if e.effective_on_date <= as_of]
 
 
 def state_as_of(
@@ -65,8 +63,10 @@ def state_as_of(
 ) -> MeasureState:
     """Status and phrase of ``measure`` as of ``as_of``.
 
-    ``events`` are the measure's own events (any order, any dates). A measure with sub-items
-    and no events of its own reads as its sub-items' phrases, 「①… ②…」, as in table 3-2.
+    ``events`` are the measure's own events in timeline order (effective date, then when
+    they were recorded), any dates: the selectors read them in that order. A measure with
+    sub-items and no events of its own reads as its sub-items' phrases, 「①… ②…」, as in
+    table 3-2.
     """
     visible = events_as_of(events, as_of)
     if sub_items and not visible:
@@ -159,7 +159,7 @@ def _planned_phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:
     verb = VERB_JA[measure.verb]
     reopened = [i for i, e in enumerate(events) if e.status == Status.REOPENED]
     since = events[reopened[-1] :] if reopened else events
-    target = next((e.planned_for for e in reversed(since) if e.planned_for), None)
+    target = next((e.planned_for for e in reversed(since) if e.planned_for_date), None)
     if target is None and not reopened:
         if measure.nature == Nature.ONE_OFF:
             target = measure.due or measure.planned_start

@@ -200,7 +200,10 @@ def _rows_for(request):
     form, as_of, filters, sort, valid = _list_request(request)
     if not valid:
         return form, as_of, []
-    return form, as_of, measure_rows(user=request.user, as_of=as_of, filters=filters, sort=sort)
+    rows = measure_rows(
+        user=request.user, as_of=as_of, filters=filters, sort=sort, with_root_causes=True
+    )
+    return form, as_of, rows
 
 
 def _list_page(request):

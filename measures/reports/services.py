@@ -238,6 +238,7 @@ def report_context(
     states = measure_states_as_of(
         as_of=as_of,
         measures=Countermeasure.objects.filter(organization__in=orgs, archived_at__isnull=True),
+        with_root_causes=True,
     )
     horizon = as_of + dt.timedelta(days=_upcoming_days())
     by_org = []
