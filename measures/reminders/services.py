@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import smtplib
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -483,7 +483,9 @@ def _create_digests(day: dt.date, fresh: dict[int, list[Item]], languages: dict)
         Digest(
             user_id=user_id,
             day=day,
-            items=[asdict(i) for i in person_items],
+            # Flat fields only: a copy of each item's attributes, not dataclasses.asdict's
+            # deep copy (a sweep writes a hundred thousand items).
+            items=[dict(vars(i)) for i in person_items],
             language=languages.get(user_id, settings.LANGUAGE_CODE),
         )
         for user_id, person_items in sorted(fresh.items())  # one order: no deadlock
