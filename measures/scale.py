@@ -465,8 +465,9 @@ class Generator:
                 steps.append(("planned", 20))
             steps.append(("in_progress", 30))
             if measure.nature == "recurring":
-                # Carried out every period: most of the events of the group are these.
-                times = self.rng.randint(per_leaf, per_leaf * 3)  # cut at END
+                # Carried out every period until the end of the history: most of the
+                # events of the group are these.
+                times = (END - day).days // (measure.recurrence_months * 25) + 1  # cut at END
                 steps += [("implemented", measure.recurrence_months * 30)] * times
                 remaining = len(steps)
             elif measure.nature == "continuous":

@@ -57,21 +57,26 @@ def _with_sub_items(
     the sub-items they may open only), in the plan's order: organization, table position,
     each sub-item right after its parent.
 
-    Related rows are prefetched, not joined: a company, perspective or unit is then built
-    once, not once per measure (thousands of measures share ten companies)."""
+    One query whatever the data (the page query counts are pinned): organization,
+    perspective and owner unit are joined; the parent's position is read in the same query,
+    not the parent itself."""
     wanted = measures.values("pk")
     children = Q(parent__in=wanted, archived_at__isnull=True)
     if children_within is not None:
         children &= Q(pk__in=children_within.values("pk"))
     rows = list(
         Countermeasure.objects.filter(Q(pk__in=wanted) | children)
-        .annotate(requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()))
-        .prefetch_related("organization", "perspective", "owner_unit", "parent", *prefetch)
+        .annotate(
+            requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()),
+            group_position=Coalesce("parent__position", "position"),
+        )
+        .select_related("organization", "perspective", "owner_unit")
+        .prefetch_related(*prefetch)
     )
     rows.sort(
         key=lambda m: (
             m.organization.code,
-            m.parent.position if m.parent else m.position,
+            m.group_position,
             m.parent_id is not None,
             m.position,
             m.code,
@@ -92,10 +97,10 @@ def measure_states_as_of(
     ``measures`` defaults to every measure that is not archived. Sub-items are read along
     with their parents so that a parent's phrase can be composed from them (only those in
     ``children_within``, when given: the person's visible measures). States come in
-    the plan's order: organization, table position, each sub-item after its parent. A fixed
-    number of queries whatever the number of measures: the measures, their organizations,
-    perspectives, owner units and parents, the events effective by ``as_of``, and (with
-    ``with_root_causes``, for pages that show them) their root causes.
+    the plan's order: organization, table position, each sub-item after its parent. Two
+    queries whatever the number of measures: the measures (with organization, perspective
+    and owner unit) and the events effective by ``as_of``; a third with
+    ``with_root_causes``, for the pages that show them.
     """
     if measures is None:
         measures = Countermeasure.objects.filter(archived_at__isnull=True)
@@ -340,11 +345,13 @@ def open_counts_by_month(*, measures: QuerySet[Countermeasure], months: list[dt.
     events; Python sees 24 rows, not every event of thousands of measures."""
     if not months:
         return []
-    leaves = measures.exclude(
-        Exists(
-            Countermeasure.objects.filter(parent=OuterRef("pk"), archived_at__isnull=True)
+    leaves = (
+        measures.exclude(
+            Exists(Countermeasure.objects.filter(parent=OuterRef("pk"), archived_at__isnull=True))
         )
-    ).order_by().values("pk", "planned_on")
+        .order_by()
+        .values("pk", "planned_on")
+    )
     leaf_sql, leaf_params = leaves.query.sql_with_params()
     done = sorted(RUNNING_OR_DONE)
     in_done = ", ".join(["%s"] * len(done))

@@ -142,3 +142,41 @@ def test_page_query_counts_are_the_same_on_the_seed_and_on_generated_data(seed, 
     assert counts.pop("measure-detail, many events") == counts["measure-detail"]
     assert counts.pop("measure-detail") <= EXPECTED["measure-detail"]
     assert counts == {name: EXPECTED[name] for name in counts}
+
+
+def test_the_trend_counted_by_the_database_agrees_with_the_status_reading(seed):
+    """The dashboard's month trend (one windowed query) counts, at each month end, what the
+    as-of reading of every measure gives: open and implemented-or-running items among the
+    measures without sub-items that had entered the plan by then."""
+    import datetime as dt
+
+    from measures.selectors import OPEN, RUNNING_OR_DONE, measure_statuses_as_of
+    from measures.selectors import open_counts_by_month as trend
+    from measures.views import _month_ends
+
+    _generate()
+    measures = Countermeasure.objects.filter(archived_at__isnull=True)
+    leaves = measures.filter(sub_items=None)
+    first_event = dict(
+        StatusEvent.objects.order_by("measure_id", "-effective_on_date").values_list(
+            "measure_id", "effective_on_date"
+        )
+    )  # the last pair of each measure wins: its earliest event
+    months = _month_ends(dt.date(2025, 12, 31), 24) + _month_ends(dt.date(2023, 5, 12), 12)
+    points = trend(measures=measures, months=months)
+    assert [p[0] for p in points] == months
+    for month, open_count, done_count in points:
+        entered = {
+            m.pk
+            for m in leaves
+            if min(filter(None, [m.planned_on, first_event.get(m.pk)]), default=dt.date.max)
+            <= month
+        }
+        states = [
+            s
+            for s in measure_statuses_as_of(as_of=month, measures=leaves)
+            if s.measure.pk in entered
+        ]
+        assert open_count == sum(s.status in OPEN for s in states), month
+        assert done_count == sum(s.status in RUNNING_OR_DONE for s in states), month
+    assert any(o and d for _m, o, d in points)  # the data has both kinds
