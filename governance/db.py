@@ -7,9 +7,13 @@ that install triggers on PostgreSQL and SQLite:
 - ``FrozenWhen`` refuses DELETE, and UPDATE of a row in a final state (finished reports).
 
 Identifiers, values and messages come from migration files, never from users.
+
+And ``copy_rows``, for writes of a hundred thousand rows.
 """
 
-from django.db import migrations
+from collections.abc import Iterable
+
+from django.db import connection, migrations, models
 
 
 class _Trigger(migrations.operations.base.Operation):
@@ -154,3 +158,27 @@ class FrozenWhen(_Trigger):
 
     def sqlite_condition(self, event: str) -> str | None:
         return f"OLD.{self.column} = '{self.value}'" if event == "UPDATE" else None
+
+
+def copy_rows(model: type[models.Model], fields: list[str], rows: Iterable[tuple]) -> None:
+    """Insert ``rows`` (values of ``fields``, in that order, ready for the database: ids for
+    foreign keys, explicit timestamps) into ``model``'s table.
+
+    On PostgreSQL with ``COPY``: Django's bulk insert sends arrays that psycopg quotes
+    element by element on the client (3.2 s for the sweep's 92,797 notifications; COPY
+    0.3 s). Elsewhere with ``bulk_create``. No signals, no ``save()``, no history: for rows
+    that have none (notifications). Not counted by Django's query log."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=2000
+        )
+        return
+    from psycopg import sql
+
+    columns = [model._meta.get_field(name).column for name in fields]
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -29,7 +29,6 @@ class Digest(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
-    items = models.JSONField(_("items"), default=list)
     language = models.CharField(_("language"), max_length=10)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
@@ -47,6 +46,14 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.day} ({self.get_state_display()})"
+
+    @property
+    def items(self) -> list[dict]:
+        """The digest's lines, in the order they were given: its notifications (the mail and
+        the in-app list are one record, written once)."""
+        return list(
+            self.notifications.order_by("id").values("kind", "title", "url", "due", "n", "level")
+        )
 
 
 class ReminderMark(models.Model):

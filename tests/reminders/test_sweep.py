@@ -368,5 +368,30 @@ def test_a_meeting_without_its_report_is_reminded_before_it(plan, report_state):
         assert ("meeting", 14) in _digest_kinds(secretary, D(2023, 10, 6))
     # Only those who may generate the report hear of it.
     assert not Digest.objects.filter(
-        user__in=[plan["pg_promoter"], plan["committee_member"]], items__icontains="meeting"
+        user__in=[plan["pg_promoter"], plan["committee_member"]], notifications__kind="meeting"
     ).exists()
+
+
+def test_notifications_written_in_bulk_keep_every_character(plan):
+    """The sweep writes notifications with COPY on PostgreSQL: tabs, line breaks,
+    backslashes, quotes and empty values come back as they went in, and the digest's lines
+    (the mail) are its notifications in the order given."""
+    from django.utils import timezone
+
+    from governance.db import copy_rows
+
+    digest = reminders_sweep(day=D(2023, 9, 1), send="no").digests[0]
+    before = digest.items
+    awkward = ["タブ\tと\n改行", "back\\slash \\N", "引用符 \" ' ,", ""]
+    copy_rows(
+        Notification,
+        ["user_id", "digest_id", "kind", "title", "n", "level", "url", "due", "created_at"],
+        [
+            (digest.user_id, digest.pk, "due", t, None, 2, "/x\t/", "", timezone.now())
+            for t in awkward
+        ],
+    )
+    after = Digest.objects.get(pk=digest.pk).items
+    assert after[: len(before)] == before
+    assert [i["title"] for i in after[len(before) :]] == awkward
+    assert {(i["n"], i["level"], i["url"]) for i in after[len(before) :]} == {(None, 2, "/x\t/")}
