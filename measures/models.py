@@ -228,10 +228,23 @@ class Countermeasure(ArchivableModel):
     def verb_ja(self) -> str:
         return VERB_JA[self.verb]
 
+    @property
+    def organization_label(self) -> str:
+        return str(self.organization)
+
+    @property
+    def perspective_name(self) -> str:
+        return self.perspective.name if self.perspective else ""
+
     def is_overdue(self, *, status: str, as_of: dt.date) -> bool:
-        """Past its due period and not yet implemented, running, verified or cancelled."""
-        done = {Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED}
-        return self.due is not None and status not in done and self.due.end < as_of
+        return is_overdue(self.due, status=status, as_of=as_of)
+
+
+def is_overdue(due, *, status: str, as_of: dt.date) -> bool:
+    """Past its due period (a ``PrecisionDate`` or None) and not yet implemented, running,
+    verified or cancelled."""
+    done = {Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED}
+    return due is not None and status not in done and due.end < as_of
 
 
 class StatusEvent(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -11,7 +12,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRe
 from django.db.models.functions import Coalesce, Collate
 
 from governance.dates import PrecisionDateAttribute
-from measures.models import Countermeasure, Status, StatusEvent
+from measures.models import Countermeasure, Status, StatusEvent, is_overdue
 from measures.phrases import MeasureState, combined_status, state_as_of
 
 
@@ -119,45 +120,113 @@ def measure_states_as_of(
     return states
 
 
+def _statuses(rows: list, as_of: dt.date) -> dict[int, str]:
+    """{pk: status as of ``as_of``} of ``rows`` (measures or ``MeasureFacts``, sub-items
+    among them): each one's latest event by then (``DISTINCT ON`` on PostgreSQL), a parent
+    without events of its own its least advanced sub-item's, ``planned`` before any event.
+    One query."""
+    events = StatusEvent.objects.filter(
+        measure__in=[m.pk for m in rows], effective_on_date__lte=as_of
+    ).order_by("measure_id", "-effective_on_date", "-recorded_at", "-id")
+    latest: dict[int, str] = {}
+    if connection.vendor == "postgresql":
+        latest = dict(events.distinct("measure_id").values_list("measure_id", "status"))
+    else:
+        for measure_id, status in events.values_list("measure_id", "status"):
+            latest.setdefault(measure_id, status)
+    children_of: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.parent_id:
+            children_of[row.parent_id].append(row.pk)
+
+    def status_of(pk: int) -> str:
+        if pk in latest:
+            return latest[pk]
+        if pk in children_of:
+            return combined_status([status_of(child) for child in children_of[pk]])
+        return Status.PLANNED
+
+    return {row.pk: status_of(row.pk) for row in rows}
+
+
 def measure_statuses_as_of(
     *,
     as_of: dt.date,
     measures: QuerySet[Countermeasure],
     children_within: QuerySet[Countermeasure] | None = None,
 ) -> list[MeasureState]:
-    """The status of each measure as of ``as_of``, without its phrase (``phrase`` is empty):
-    for pages that count and pick measures among thousands (the dashboard) and then show
-    the phrases of a few (``page_states``). Three queries: the measures with their sub-items,
-    and the latest event of each by then (``DISTINCT ON`` on PostgreSQL)."""
+    """The status of each measure as of ``as_of``, without its phrase (``phrase`` is empty),
+    for pages that need the measures themselves (reminders, the root-cause matrix). Two
+    queries: the measures with their sub-items, and the latest event of each by then."""
     rows = _with_sub_items(measures, children_within)
-    events = StatusEvent.objects.filter(
-        measure__in=[m.pk for m in rows], effective_on_date__lte=as_of
-    ).order_by("measure_id", "-effective_on_date", "-recorded_at", "-id")
-    latest: dict[int, tuple[str, dt.date]] = {}
-    if connection.vendor == "postgresql":
-        for measure_id, status, effective in events.distinct("measure_id").values_list(
-            "measure_id", "status", "effective_on_date"
-        ):
-            latest[measure_id] = (status, effective)
-    else:
-        for measure_id, status, effective in events.values_list(
-            "measure_id", "status", "effective_on_date"
-        ):
-            latest.setdefault(measure_id, (status, effective))
-    children_of: dict[int, list[Countermeasure]] = defaultdict(list)
-    for row in rows:
-        if row.parent_id:
-            children_of[row.parent_id].append(row)
+    statuses = _statuses(rows, as_of)
+    return [MeasureState(row, as_of, statuses[row.pk], "", None) for row in rows if row.requested]
 
-    def status_of(measure: Countermeasure) -> str:
-        if measure.pk in latest:
-            return latest[measure.pk][0]
-        subs = children_of.get(measure.pk)
-        if subs:
-            return combined_status([status_of(child) for child in subs])
-        return Status.PLANNED
 
-    return [MeasureState(row, as_of, status_of(row), "", None) for row in rows if row.requested]
+class MeasureFacts(NamedTuple):
+    """What the dashboard counts and picks measures by, without a model instance: it reads
+    every visible measure (thousands) and shows a few (``page_states``)."""
+
+    pk: int
+    parent_id: int | None
+    organization_id: int
+    organization_label: str
+    perspective_name: str
+    due_on: dt.date | None
+    due_on_precision: str
+    planned_start_on: dt.date | None
+    planned_start_on_precision: str
+    effectiveness_check_due: dt.date | None
+    requested: bool
+
+    due = PrecisionDateAttribute("due_on")
+    planned_start = PrecisionDateAttribute("planned_start_on")
+
+    def is_overdue(self, *, status: str, as_of: dt.date) -> bool:
+        return is_overdue(self.due, status=status, as_of=as_of)
+
+
+def measure_facts_as_of(
+    *,
+    as_of: dt.date,
+    measures: QuerySet[Countermeasure],
+    children_within: QuerySet[Countermeasure] | None = None,
+) -> list[MeasureState]:
+    """``measure_statuses_as_of`` for counting: the same statuses, the same measures
+    (sub-items within ``children_within``), in the plan's order, each as ``MeasureFacts``.
+    Two queries."""
+    wanted = measures.values("pk")
+    children = Q(parent__in=wanted, archived_at__isnull=True)
+    if children_within is not None:
+        children &= Q(pk__in=children_within.values("pk"))
+    rows = [
+        MeasureFacts(pk, parent, org, short or name, perspective or "", *rest)
+        for pk, parent, org, short, name, perspective, *rest in (
+            Countermeasure.objects.filter(Q(pk__in=wanted) | children)
+            .annotate(
+                requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()),
+                group_position=Coalesce("parent__position", "position"),
+                is_sub_item=ExpressionWrapper(Q(parent__isnull=False), output_field=BooleanField()),
+            )
+            .order_by(*_db_order("plan"))
+            .values_list(
+                "pk",
+                "parent_id",
+                "organization_id",
+                "organization__short_name",
+                "organization__name",
+                "perspective__name",
+                "due_on",
+                "due_on_precision",
+                "planned_start_on",
+                "planned_start_on_precision",
+                "effectiveness_check_due",
+                "requested",
+            )
+        )
+    ]
+    statuses = _statuses(rows, as_of)
+    return [MeasureState(row, as_of, statuses[row.pk], "", None) for row in rows if row.requested]
 
 
 def measure_state_as_of(*, measure: Countermeasure, as_of: dt.date) -> MeasureState:
@@ -330,7 +399,7 @@ def status_counts(states: list[MeasureState]) -> dict:
         measure = state.measure
         if measure.parent_id in listed:
             continue
-        key = (str(measure.organization), measure.perspective.name if measure.perspective else "")
+        key = (measure.organization_label, measure.perspective_name)
         table[key][state.status] += 1
     return {key: dict(counts) for key, counts in sorted(table.items())}
 
@@ -355,7 +424,7 @@ def open_counts_by_month(*, measures: QuerySet[Countermeasure], months: list[dt.
     leaf_sql, leaf_params = leaves.query.sql_with_params()
     done = sorted(RUNNING_OR_DONE)
     in_done = ", ".join(["%s"] * len(done))
-    month_rows = " UNION ALL ".join(["SELECT %s"] * len(months))
+    buckets = " ".join(["WHEN day <= %s THEN %s"] * len(set(months)))
     event = StatusEvent._meta.db_table
     order = "e.effective_on_date, e.recorded_at, e.id"
     sql = f"""
@@ -375,33 +444,43 @@ def open_counts_by_month(*, measures: QuerySet[Countermeasure], months: list[dt.
             WHERE leaf.planned_on IS NOT NULL
               AND (first.valid_from IS NULL OR leaf.planned_on < first.valid_from)
         ),
-        month_ends(month_end) AS ({month_rows})
-        SELECT m.month_end,
-               SUM(CASE WHEN s.status NOT IN ({in_done}) AND s.status <> %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN s.status IN ({in_done}) THEN 1 ELSE 0 END)
-        FROM month_ends m JOIN (
-            -- Only the spans that cover one of the month ends at all.
-            SELECT status, valid_from, valid_to FROM spans
-            WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)
-        ) s ON s.valid_from <= m.month_end AND (s.valid_to IS NULL OR s.valid_to > m.month_end)
-        GROUP BY m.month_end
+        -- A span counts at month end M when it starts on or before M and does not end on
+        -- or before M: +1 at the first month end on or after its start, -1 at the first
+        -- on or after its end. Each date goes to its month end's bucket here; the running
+        -- sums over the buckets are taken below.
+        changes(status, day, delta) AS (
+            SELECT status, valid_from, 1 FROM spans WHERE valid_from <= %s
+            UNION ALL
+            SELECT status, valid_to, -1 FROM spans WHERE valid_to <= %s
+        )
+        SELECT CASE {buckets} END AS bucket,
+               SUM(CASE WHEN status IN ({in_done}) THEN delta ELSE 0 END),
+               SUM(CASE WHEN status NOT IN ({in_done}) AND status <> %s THEN delta ELSE 0 END)
+        FROM changes GROUP BY 1
     """  # noqa: S608 - table names and placeholders only; values are parameters
+    ends = sorted(set(months))
     params = [
         *leaf_params,
         Status.PLANNED,
-        *months,
+        ends[-1],
+        ends[-1],
+        *itertools.chain.from_iterable((end, index) for index, end in enumerate(ends)),
+        *done,
         *done,
         Status.CANCELLED,
-        *done,
-        max(months),
-        min(months),
     ]
+    done_by = [0] * len(ends)
+    open_by = [0] * len(ends)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        counts = {_as_date(day): (int(o), int(d)) for day, o, d in cursor.fetchall()}
-    return [(month, *counts.get(month, (0, 0))) for month in months]
-
-
-def _as_date(value) -> dt.date:
-    """A date column as the driver returns it (SQLite gives text)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        for bucket, done_delta, open_delta in cursor.fetchall():
+            done_by[bucket] += int(done_delta)
+            open_by[bucket] += int(open_delta)
+    counts = dict(
+        zip(
+            ends,
+            zip(itertools.accumulate(open_by), itertools.accumulate(done_by), strict=True),
+            strict=True,
+        )
+    )
+    return [(month, *counts[month]) for month in months]

@@ -36,10 +36,10 @@ from measures.forms import (
 from measures.models import Countermeasure, Perspective, Status
 from measures.selectors import (
     effectiveness_check_due,
+    measure_facts_as_of,
     measure_page_ids,
     measure_rows,
     measure_states_as_of,
-    measure_statuses_as_of,
     measures_visible_to,
     open_counts_by_month,
     page_states,
@@ -62,7 +62,7 @@ def dashboard(request):
     as_of = requested_as_of(request)
     visible = measures_visible_to(request.user)
     # Statuses of every visible measure (cheap); phrases only for the rows shown.
-    states = measure_statuses_as_of(as_of=as_of, measures=visible, children_within=visible)
+    states = measure_facts_as_of(as_of=as_of, measures=visible, children_within=visible)
     mine = set(visible_to(request.user, visible, "record_status").values_list("pk", flat=True))
     overdue = [s for s in states if s.is_overdue]
     starts = [s for s in states if start_passed(s)]

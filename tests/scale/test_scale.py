@@ -180,3 +180,49 @@ def test_the_trend_counted_by_the_database_agrees_with_the_status_reading(seed):
         assert open_count == sum(s.status in OPEN for s in states), month
         assert done_count == sum(s.status in RUNNING_OR_DONE for s in states), month
     assert any(o and d for _m, o, d in points)  # the data has both kinds
+
+
+def test_the_dashboards_light_reading_agrees_with_the_measures_reading(seed):
+    """The dashboard counts from ``MeasureFacts`` rows, not model instances: the same
+    measures in the same order, with the same status, due dates and headings, as the
+    reading the other pages use, for people of several roles and on several dates."""
+    import datetime as dt
+
+    from measures.selectors import (
+        measure_facts_as_of,
+        measure_statuses_as_of,
+        measures_visible_to,
+        status_counts,
+    )
+
+    _generate()
+    org = Organization.objects.filter(code__startswith=PREFIX).order_by("code").first()
+    people = [
+        RoleAssignment.objects.filter(role=role, org_unit__organization=org)[0].user
+        for role in (Role.SECOND_LINE, Role.PROMOTER)
+    ]
+
+    def facts(state):
+        m = state.measure
+        return (
+            m.pk,
+            m.parent_id,
+            state.status,
+            state.is_overdue,
+            m.due,
+            m.planned_start,
+            m.effectiveness_check_due,
+            m.organization_label,
+            m.perspective_name,
+        )
+
+    compared = 0
+    for person in people:
+        visible = measures_visible_to(person)
+        for day in (dt.date(2022, 3, 31), dt.date(2024, 1, 15), dt.date(2026, 3, 31)):
+            light = measure_facts_as_of(as_of=day, measures=visible, children_within=visible)
+            full = measure_statuses_as_of(as_of=day, measures=visible, children_within=visible)
+            assert [facts(s) for s in light] == [facts(s) for s in full]
+            assert status_counts(light) == status_counts(full)
+            compared += len(light)
+    assert compared > 100
