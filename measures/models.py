@@ -317,6 +317,35 @@ class StatusEvent(models.Model):
         raise HardDeleteRefused("Status events are never deleted.")
 
 
+class LatestEvent(models.Model):
+    """Each measure's latest status event (by effective date, then by entry) with its status
+    and dates, kept by a database trigger on the append-only events table
+    (``measures.db.KeepLatestEvent``) and never written by the application. A shortcut for
+    reading a status "as of" a date on or after that event; the events stay the record (a
+    test checks the two agree)."""
+
+    measure = models.OneToOneField(
+        Countermeasure,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="latest",
+        verbose_name=_("countermeasure"),
+    )
+    event = models.OneToOneField(
+        StatusEvent, on_delete=models.PROTECT, related_name="+", verbose_name=_("status event")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    effective_on_date = models.DateField(_("effective on"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("latest status event")
+        verbose_name_plural = _("latest status events")
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.status} {self.effective_on_date}"
+
+
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.measure.organization.code}/{instance.sha256[:2]}/{instance.sha256}"
 
@@ -475,6 +504,7 @@ __all__ = [
     "Digest",
     "Escalation",
     "Evidence",
+    "LatestEvent",
     "Notification",
     "Perspective",
     "RecommendationReflection",

@@ -96,3 +96,74 @@ def test_the_status_only_reading_agrees_with_the_full_one(seed, officer, day):
     }
     assert light == full
     assert len(full) == everything.count()
+
+
+def _latest_by_the_events() -> dict[int, int]:
+    """{measure id: id of its latest event}, from the events themselves."""
+    from measures.models import StatusEvent
+
+    # In timeline order: the last pair of each measure wins.
+    return dict(
+        StatusEvent.objects.order_by(
+            "measure_id", "effective_on_date", "recorded_at", "id"
+        ).values_list("measure_id", "id")
+    )
+
+
+def _latest_kept() -> dict[int, int]:
+    from measures.models import LatestEvent, StatusEvent
+
+    kept = {}
+    for row in LatestEvent.objects.all():
+        event = StatusEvent.objects.get(pk=row.event_id)
+        # The copied columns are the event's own.
+        assert (row.status, row.effective_on_date, row.recorded_at) == (
+            event.status,
+            event.effective_on_date,
+            event.recorded_at,
+        )
+        kept[row.measure_id] = row.event_id
+    return kept
+
+
+def test_each_measures_latest_event_is_kept_by_the_database(pg, officer):
+    """The trigger's pointer equals the timeline's last event: after the seed, after events
+    recorded through the services (two on one day: the later entry wins), and after events
+    inserted in bulk out of order (an earlier-dated event inserted last moves nothing)."""
+    from django.utils import timezone
+
+    from measures.models import StatusEvent
+
+    assert _latest_kept() == _latest_by_the_events() != {}
+    measure = services.countermeasure_create(
+        organization=pg,
+        code="LATEST-1",
+        title="追加",
+        nature="recurring",
+        position=300,
+        actor=officer,
+    )
+    assert measure.pk not in _latest_kept()
+    for status in (Status.IN_PROGRESS, Status.IMPLEMENTED):
+        services.countermeasure_record_status(
+            measure=measure, status=status, effective_on=month(2023, 4), actor=officer
+        )
+    assert _latest_kept()[measure.pk] == measure.events.order_by("id").last().pk
+    bulk = services.countermeasure_create(
+        organization=pg,
+        code="LATEST-2",
+        title="追加",
+        nature="continuous",
+        position=301,
+        actor=officer,
+    )
+    days = [dt.date(2023, 1, d) for d in (5, 28, 1, 17, 3, 22, 9)]  # the 28th in the middle
+    now = timezone.now()
+    StatusEvent.objects.bulk_create(
+        StatusEvent(measure=bulk, status=Status.IN_PROGRESS, effective_on_date=d, recorded_at=now)
+        for d in days
+    )
+    assert _latest_kept() == _latest_by_the_events()
+    assert StatusEvent.objects.get(pk=_latest_kept()[bulk.pk]).effective_on_date == dt.date(
+        2023, 1, 28
+    )

@@ -150,13 +150,33 @@ def test_the_trend_counted_by_the_database_agrees_with_the_status_reading(seed):
     measures without sub-items that had entered the plan by then."""
     import datetime as dt
 
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from measures.models import Status
     from measures.selectors import OPEN, RUNNING_OR_DONE, measure_statuses_as_of
     from measures.selectors import open_counts_by_month as trend
     from measures.views import _month_ends
 
     _generate()
+    # What generated data lacks: a cancelled measure, a parent whose sub-items were all
+    # taken out of the plan (it counts as an item again), and two events on one day (the
+    # later entry wins).
+    leaf = Countermeasure.objects.filter(sub_items=None, events__isnull=False).first()
+    StatusEvent.objects.create(
+        measure=leaf, status=Status.CANCELLED, effective_on_date=dt.date(2024, 2, 10)
+    )
+    parent = Countermeasure.objects.filter(sub_items__isnull=False).distinct().last()
+    Countermeasure.objects.filter(parent=parent).update(archived_at=timezone.now())
+    other = Countermeasure.objects.filter(sub_items=None).exclude(pk=leaf.pk).last()
+    for status in (Status.IN_PROGRESS, Status.ON_HOLD, Status.IMPLEMENTED):
+        StatusEvent.objects.create(
+            measure=other, status=status, effective_on_date=dt.date(2023, 4, 20)
+        )
     measures = Countermeasure.objects.filter(archived_at__isnull=True)
-    leaves = measures.filter(sub_items=None)
+    leaves = measures.exclude(
+        Exists(Countermeasure.objects.filter(parent=OuterRef("pk"), archived_at__isnull=True))
+    )
     first_event = dict(
         StatusEvent.objects.order_by("measure_id", "-effective_on_date").values_list(
             "measure_id", "effective_on_date"
@@ -180,6 +200,10 @@ def test_the_trend_counted_by_the_database_agrees_with_the_status_reading(seed):
         assert open_count == sum(s.status in OPEN for s in states), month
         assert done_count == sum(s.status in RUNNING_OR_DONE for s in states), month
     assert any(o and d for _m, o, d in points)  # the data has both kinds
+    assert trend(measures=Countermeasure.objects.none(), months=months[:2]) == [
+        (months[0], 0, 0),
+        (months[1], 0, 0),
+    ]
 
 
 def test_the_dashboards_light_reading_agrees_with_the_measures_reading(seed):
@@ -216,6 +240,15 @@ def test_the_dashboards_light_reading_agrees_with_the_measures_reading(seed):
             m.perspective_name,
         )
 
+    from measures.models import LatestEvent
+
+    latest = dict(LatestEvent.objects.values_list("measure_id", "event_id"))
+    by_events = dict(  # in timeline order: the last pair of each measure wins
+        StatusEvent.objects.order_by(
+            "measure_id", "effective_on_date", "recorded_at", "id"
+        ).values_list("measure_id", "id")
+    )
+    assert latest == by_events  # the trigger kept up with the generator's bulk inserts
     compared = 0
     for person in people:
         visible = measures_visible_to(person)
