@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from governance.dates import PrecisionDate, join_ja
 from measures.models import (
@@ -25,10 +26,25 @@ from measures.models import (
     Countermeasure,
     Nature,
     Status,
-    StatusEvent,
 )
 
 VERIFICATION = {Status.VERIFIED, Status.NOT_EFFECTIVE}
+
+
+class Event(Protocol):
+    """What the phrase reads of an event: a ``StatusEvent``, or the light
+    ``selectors.TimelineEvent`` the as-of reading builds."""
+
+    status: str
+    effective_on_date: dt.date
+    planned_for_date: dt.date | None
+    phrase_override: str
+
+    @property
+    def effective_on(self) -> PrecisionDate: ...
+
+    @property
+    def planned_for(self) -> PrecisionDate | None: ...
 
 
 @dataclass(frozen=True)
@@ -50,16 +66,16 @@ class MeasureState:
         return self.measure.is_overdue(status=self.status, as_of=self.as_of)
 
 
-def events_as_of(events: Sequence[StatusEvent], as_of: dt.date) -> list[StatusEvent]:
+def events_as_of(events: Sequence[Event], as_of: dt.date) -> list[Event]:
     """The events that had happened by ``as_of``, in the order given (oldest first)."""
     return [e for e in events if e.effective_on_date <= as_of]
 
 
 def state_as_of(
     measure: Countermeasure,
-    events: Sequence[StatusEvent],
+    events: Sequence[Event],
     as_of: dt.date,
-    sub_items: Sequence[tuple[Countermeasure, Sequence[StatusEvent]]] = (),
+    sub_items: Sequence[tuple[Countermeasure, Sequence[Event]]] = (),
 ) -> MeasureState:
     """Status and phrase of ``measure`` as of ``as_of``.
 
@@ -95,7 +111,7 @@ def combined_status(statuses: Sequence[str]) -> str:
     return min(statuses, key=order.index, default=Status.PLANNED)
 
 
-def _phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:
+def _phrase(measure: Countermeasure, events: list[Event]) -> str:
     if not events:
         return _planned_phrase(measure, events)
     last = events[-1]
@@ -136,9 +152,9 @@ def _phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:
     return f"{start.ja()}より{verb}"
 
 
-def _current_run(events: list[StatusEvent], status: str) -> list[StatusEvent]:
+def _current_run(events: list[Event], status: str) -> list[Event]:
     """The trailing events with ``status`` (the current uninterrupted run)."""
-    run: list[StatusEvent] = []
+    run: list[Event] = []
     for event in reversed(events):
         if event.status != status:
             break
@@ -146,11 +162,11 @@ def _current_run(events: list[StatusEvent], status: str) -> list[StatusEvent]:
     return list(reversed(run))
 
 
-def _run_start(events: list[StatusEvent], status: str) -> PrecisionDate:
+def _run_start(events: list[Event], status: str) -> PrecisionDate:
     return _current_run(events, status)[0].effective_on
 
 
-def _planned_phrase(measure: Countermeasure, events: list[StatusEvent]) -> str:
+def _planned_phrase(measure: Countermeasure, events: list[Event]) -> str:
     """「2023年7月より実施予定」 for a continuing measure, 「2023年度上期策定予定」
     for a one-off.
 
