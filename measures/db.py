@@ -7,7 +7,9 @@ back-dated before the latest one leaves the pointer where it is. The services ho
 measure's row lock while they write its events, so two writers of one timeline never race.
 
 SQLite drops a table's triggers when a migration rebuilds it: a migration that alters the
-status events table must run ``KeepLatestEvent`` again.
+status events table must run ``KeepLatestEvent`` again (or the pointers go stale without an
+error), and one that alters ``measures_latestevent`` must drop the trigger first (the
+rebuild fails while the trigger names the table) and run ``KeepLatestEvent`` after.
 """
 
 from django.db import migrations

@@ -46,7 +46,7 @@ class Command(BaseCommand):
                     f"{connection.vendor}: {Countermeasure.objects.count()} measures, sweep for "
                     f"{day}: {seconds:.2f} s, {len(ctx.captured_queries)} queries, "
                     f"{len(report.digests)} digests, "
-                    f"{sum(len(d.items) for d in report.digests)} items"
+                    f"{report.items} items"
                 )
                 raise _Rollback
         except _Rollback:
