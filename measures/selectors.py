@@ -49,29 +49,47 @@ def timelines_as_of(measure_ids: list[int], as_of: dt.date) -> dict[int, list[Ti
     return timelines
 
 
+def _plan_position() -> dict:
+    """Annotations the plan's order (``_db_order("plan")``) sorts by: a sub-item sits at its
+    parent's table position, right after it."""
+    return {
+        "group_position": Coalesce("parent__position", "position"),
+        "is_sub_item": ExpressionWrapper(Q(parent__isnull=False), output_field=BooleanField()),
+    }
+
+
+def _and_sub_items(
+    measures: QuerySet[Countermeasure], children_within: QuerySet[Countermeasure] | None
+) -> QuerySet[Countermeasure]:
+    """``measures`` (``requested`` true) and their sub-items that are not archived (only
+    those in ``children_within`` when given: a person sees a parent's wording composed from
+    the sub-items they may open only), with the plan's position and each one's latest event
+    (``latest_status``, ``latest_on``: ``LatestEvent``)."""
+    wanted = measures.values("pk")
+    children = Q(parent__in=wanted, archived_at__isnull=True)
+    if children_within is not None:
+        children &= Q(pk__in=children_within.values("pk"))
+    return Countermeasure.objects.filter(Q(pk__in=wanted) | children).annotate(
+        requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()),
+        latest_status=F("latest__status"),
+        latest_on=F("latest__effective_on_date"),
+        **_plan_position(),
+    )
+
+
 def _with_sub_items(
     measures: QuerySet[Countermeasure],
     children_within: QuerySet[Countermeasure] | None,
     *prefetch: str,
 ) -> list[Countermeasure]:
-    """``measures`` (``requested`` true) and their sub-items that are not archived (only
-    those in ``children_within`` when given: a person sees a parent's wording composed from
-    the sub-items they may open only), in the plan's order: organization, table position,
-    each sub-item right after its parent.
+    """``_and_sub_items`` as model instances in the plan's order: organization, table
+    position, each sub-item right after its parent.
 
     One query whatever the data (the page query counts are pinned): organization,
     perspective and owner unit are joined; the parent's position is read in the same query,
     not the parent itself."""
-    wanted = measures.values("pk")
-    children = Q(parent__in=wanted, archived_at__isnull=True)
-    if children_within is not None:
-        children &= Q(pk__in=children_within.values("pk"))
     rows = list(
-        Countermeasure.objects.filter(Q(pk__in=wanted) | children)
-        .annotate(
-            requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()),
-            group_position=Coalesce("parent__position", "position"),
-        )
+        _and_sub_items(measures, children_within)
         .select_related("organization", "perspective", "owner_unit")
         .prefetch_related(*prefetch)
     )
@@ -121,31 +139,25 @@ def measure_states_as_of(
     return states
 
 
-def _statuses(
-    rows: list, as_of: dt.date, latest: dict[int, tuple[str, dt.date]] | None = None
-) -> dict[int, str]:
-    """{pk: status as of ``as_of``} of ``rows`` (measures or ``MeasureFacts``, sub-items
-    among them): each one's latest event by then, a parent without events of its own its
-    least advanced sub-item's, ``planned`` before any event.
+def _statuses(rows: list, as_of: dt.date) -> dict[int, str]:
+    """{pk: status as of ``as_of``} of ``rows`` (from ``_and_sub_items``: measures or
+    ``MeasureFacts``, sub-items among them): each one's latest event by then, a parent
+    without events of its own its least advanced sub-item's, ``planned`` before any event.
 
-    ``latest`` ({pk: (status, effective date)} of each measure's latest event, from
-    ``LatestEvent``) answers for every measure whose latest event is on or before
-    ``as_of``; the events are read (``DISTINCT ON`` on PostgreSQL, one query) only for the
-    others: all of them without ``latest``, none for a date on or after every event."""
-    if latest is None:
-        ask = [m.pk for m in rows]
-        known: dict[int, str] = {}
-    else:
-        ask = [m.pk for m in rows if m.pk in latest and latest[m.pk][1] > as_of]
-        known = {pk: status for pk, (status, day) in latest.items() if day <= as_of}
-    events = StatusEvent.objects.filter(measure__in=ask, effective_on_date__lte=as_of).order_by(
-        "measure_id", "-effective_on_date", "-recorded_at", "-id"
-    )
-    if ask and connection.vendor == "postgresql":
-        known.update(events.distinct("measure_id").values_list("measure_id", "status"))
-    elif ask:
-        for measure_id, status in events.values_list("measure_id", "status"):
-            known.setdefault(measure_id, status)
+    A row's latest event (``LatestEvent``) answers when it is on or before ``as_of``; the
+    events are read (``DISTINCT ON`` on PostgreSQL, one query) only for the measures whose
+    latest event comes later: none for today or any date after every event."""
+    known = {m.pk: m.latest_status for m in rows if m.latest_on and m.latest_on <= as_of}
+    ask = [m.pk for m in rows if m.latest_on and m.latest_on > as_of]
+    if ask:
+        events = StatusEvent.objects.filter(measure__in=ask, effective_on_date__lte=as_of).order_by(
+            "measure_id", "-effective_on_date", "-recorded_at", "-id"
+        )
+        if connection.vendor == "postgresql":
+            known.update(events.distinct("measure_id").values_list("measure_id", "status"))
+        else:
+            for measure_id, status in events.values_list("measure_id", "status"):
+                known.setdefault(measure_id, status)
     children_of: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         if row.parent_id:
@@ -168,8 +180,9 @@ def measure_statuses_as_of(
     children_within: QuerySet[Countermeasure] | None = None,
 ) -> list[MeasureState]:
     """The status of each measure as of ``as_of``, without its phrase (``phrase`` is empty),
-    for pages that need the measures themselves (reminders, the root-cause matrix). Two
-    queries: the measures with their sub-items, and the latest event of each by then."""
+    for pages that need the measures themselves (reminders, the root-cause matrix). One
+    query with each measure's latest event; a second, for the events, only when ``as_of``
+    is before some of those (a past date)."""
     rows = _with_sub_items(measures, children_within)
     statuses = _statuses(rows, as_of)
     return [MeasureState(row, as_of, statuses[row.pk], "", None) for row in rows if row.requested]
@@ -190,7 +203,7 @@ class MeasureFacts(NamedTuple):
     planned_start_on_precision: str
     effectiveness_check_due: dt.date | None
     requested: bool
-    latest_status: str | None  # of the latest event (``LatestEvent``), any date
+    latest_status: str | None  # of the latest event (``LatestEvent``), whatever its date
     latest_on: dt.date | None
 
     due = PrecisionDateAttribute("due_on")
@@ -210,19 +223,10 @@ def measure_facts_as_of(
     (sub-items within ``children_within``), in the plan's order, each as ``MeasureFacts``.
     One query with each measure's latest event; a second, for the events, only when
     ``as_of`` is before some of those (a past date)."""
-    wanted = measures.values("pk")
-    children = Q(parent__in=wanted, archived_at__isnull=True)
-    if children_within is not None:
-        children &= Q(pk__in=children_within.values("pk"))
     rows = [
         MeasureFacts(pk, parent, org, short or name, perspective or "", *rest)
         for pk, parent, org, short, name, perspective, *rest in (
-            Countermeasure.objects.filter(Q(pk__in=wanted) | children)
-            .annotate(
-                requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()),
-                group_position=Coalesce("parent__position", "position"),
-                is_sub_item=ExpressionWrapper(Q(parent__isnull=False), output_field=BooleanField()),
-            )
+            _and_sub_items(measures, children_within)
             .order_by(*_db_order("plan"))
             .values_list(
                 "pk",
@@ -237,13 +241,12 @@ def measure_facts_as_of(
                 "planned_start_on_precision",
                 "effectiveness_check_due",
                 "requested",
-                "latest__status",
-                "latest__effective_on_date",
+                "latest_status",
+                "latest_on",
             )
         )
     ]
-    latest = {m.pk: (m.latest_status, m.latest_on) for m in rows if m.latest_status}
-    statuses = _statuses(rows, as_of, latest)
+    statuses = _statuses(rows, as_of)
     return [MeasureState(row, as_of, statuses[row.pk], "", None) for row in rows if row.requested]
 
 
@@ -350,10 +353,7 @@ def paged_in_database(filters: dict, sort: str) -> bool:
 def measure_page_ids(*, user, filters: dict, sort: str) -> QuerySet:
     """The ids of the visible, filtered measures in the order of ``sort``, for a paginator:
     only the page's measures then get their state computed (``measure_states_as_of``)."""
-    measures = _filtered(user, filters).annotate(
-        group_position=Coalesce("parent__position", "position"),
-        is_sub_item=ExpressionWrapper(Q(parent__isnull=False), output_field=BooleanField()),
-    )
+    measures = _filtered(user, filters).annotate(**_plan_position())
     return measures.order_by(*_db_order(sort)).values_list("pk", flat=True)
 
 

@@ -146,16 +146,7 @@ MATRIX = {
     "committee-detail": (
         "get",
         _committee,
-        {
-            None: LOGIN,
-            **NOT_PG,
-            "pg_chief": 200,
-            "pg_promoter": 404,
-            "pg_second": 200,
-            "pg_auditor": 200,
-            "committee_member": 200,
-            "superuser": 200,
-        },
+        {None: LOGIN, **NOT_PG, **COMMITTEE_READERS},
     ),
     "login": ("get", None, _all(302) | {None: 200}),
     "logout": ("post", None, _all(302)),
