@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -109,7 +112,7 @@ class PrecisionDate:
     def start(self) -> dt.date:
         return self.value
 
-    @property
+    @functools.cached_property  # frozen: computed once (kept outside the compared fields)
     def end(self) -> dt.date:
         """The last day of the period: a measure due "2023年度上期" is due by 2023-09-30."""
         months = _MONTHS_IN[self.precision]
@@ -182,6 +185,20 @@ def parse_ja(text: str) -> PrecisionDate:
     raise ValueError(f"not a date: {text!r}")
 
 
+@functools.lru_cache(maxsize=16384)
+def _stored_date(value: dt.date, precision: str) -> PrecisionDate:
+    """One shared (immutable) ``PrecisionDate`` per stored pair: the pages and reports read
+    the same few thousand dates from hundreds of thousands of rows. Emptied when the fiscal
+    year's first month changes (``setting_changed``), as the periods depend on it."""
+    return PrecisionDate(value, precision)
+
+
+@receiver(setting_changed)
+def _fiscal_start_changed(*, setting: str, **kwargs) -> None:
+    if setting == "THREELINES_FISCAL_YEAR_START_MONTH":
+        _stored_date.cache_clear()
+
+
 class PrecisionDateAttribute:
     """Read/write a (date, precision) column pair as one ``PrecisionDate``.
 
@@ -199,7 +216,8 @@ class PrecisionDateAttribute:
         value = getattr(instance, self.date_field)
         if value is None:
             return None
-        return PrecisionDate(value, getattr(instance, self.precision_field) or Precision.DAY)
+        precision = getattr(instance, self.precision_field) or Precision.DAY
+        return _stored_date(value, precision)
 
     def __set__(self, instance, pd: PrecisionDate | None) -> None:
         if pd is None:

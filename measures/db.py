@@ -1,4 +1,5 @@
-"""The trigger that keeps ``LatestEvent``: each measure's latest status event.
+"""The triggers that keep ``LatestEvent`` (each measure's latest status event) and
+``StatusRun`` (its timeline by status).
 
 On every INSERT into the status events (append-only: never updated or deleted), the
 measure's pointer moves to the new event when it comes later in the timeline, ordered by
@@ -10,6 +11,15 @@ SQLite drops a table's triggers when a migration rebuilds it: a migration that a
 status events table must run ``KeepLatestEvent`` again (or the pointers go stale without an
 error), and one that alters ``measures_latestevent`` must drop the trigger first (the
 rebuild fails while the trigger names the table) and run ``KeepLatestEvent`` after.
+
+The second trigger keeps ``StatusRun``, each measure's timeline cut where the status changes
+(``KeepStatusRuns``): on every insert it recomputes the runs of the measures written to,
+from their events (a few dozen each), so an event back-dated into the middle of a timeline
+is right too. On PostgreSQL it runs once per statement over the inserted rows (a bulk
+insert recomputes each measure once), on SQLite once per row. The same rebuild caveats
+apply to ``measures_statusrun`` and ``KeepStatusRuns``. Two transactions writing one
+measure's events at once would each recompute without the other's event; the services'
+row lock prevents that, and the unique run numbers make a stray race fail loudly.
 """
 
 from django.db import migrations
@@ -91,3 +101,87 @@ class KeepLatestEvent(migrations.operations.base.Operation):
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {NAME}();")
         else:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {NAME};")
+
+
+RUNS = "measures_statusrun"
+RUNS_NAME = "measures_statusevent_keep_runs"
+
+
+def _runs_of(measures: str) -> tuple[str, str]:
+    """Delete and recompute the runs of the measures ``measures`` (an SQL subquery of ids):
+    an event starts a run when its status differs from the one before it in the timeline;
+    a run lasts until the next run starts. Two statements."""
+    order = "ORDER BY effective_on_date, recorded_at, id"
+    delete = f"DELETE FROM {RUNS} WHERE measure_id IN ({measures});"  # noqa: S608
+    insert = f"""
+        INSERT INTO {RUNS} (measure_id, number, status, valid_from, valid_to)
+        SELECT measure_id, ROW_NUMBER() OVER w, status, effective_on_date,
+               LEAD(effective_on_date) OVER w
+        FROM (
+            SELECT measure_id, status, effective_on_date, recorded_at, id,
+                   COALESCE(LAG(status) OVER (PARTITION BY measure_id {order}), '') <> status
+                       AS starts
+            FROM {EVENTS} WHERE measure_id IN ({measures})
+        ) timeline
+        WHERE starts
+        WINDOW w AS (PARTITION BY measure_id {order});
+    """  # noqa: S608 - fixed table names and subqueries only
+    return delete, insert
+
+
+# Whose runs to recompute: the measures of a statement's new rows (PostgreSQL's transition
+# table), of the new row (SQLite), of every event (when the trigger is installed).
+_INSERTED = "SELECT DISTINCT measure_id FROM inserted"
+_EVERY = f"SELECT DISTINCT measure_id FROM {EVENTS}"  # noqa: S608 - fixed table name
+_RUNS_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION {RUNS_NAME}() RETURNS trigger AS $$
+    BEGIN
+        {" ".join(_runs_of(_INSERTED))}
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql;
+"""
+
+
+class KeepStatusRuns(migrations.operations.base.Operation):
+    """Install (or reinstall) the trigger and compute the runs of existing events."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def describe(self):
+        return f"Keep {RUNS} on every insert into {EVENTS}"
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(_RUNS_FUNCTION)
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {RUNS_NAME} ON {EVENTS};")
+            schema_editor.execute(
+                f"CREATE TRIGGER {RUNS_NAME} AFTER INSERT ON {EVENTS} "
+                f"REFERENCING NEW TABLE AS inserted "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {RUNS_NAME}();"
+            )
+        elif vendor == "sqlite":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {RUNS_NAME};")
+            schema_editor.execute(
+                f"CREATE TRIGGER {RUNS_NAME} AFTER INSERT ON {EVENTS} FOR EACH ROW "
+                f"BEGIN {' '.join(_runs_of('NEW.measure_id'))} END;"
+            )
+        else:  # pragma: no cover - other databases are not supported
+            raise NotImplementedError(vendor)
+        for statement in _runs_of(_EVERY):
+            schema_editor.execute(statement)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {RUNS_NAME} ON {EVENTS};")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {RUNS_NAME}();")
+        else:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {RUNS_NAME};")

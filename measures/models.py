@@ -240,11 +240,14 @@ class Countermeasure(ArchivableModel):
         return is_overdue(self.due, status=status, as_of=as_of)
 
 
+# Statuses past which nothing is overdue any more.
+_SETTLED = frozenset({Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED})
+
+
 def is_overdue(due, *, status: str, as_of: dt.date) -> bool:
     """Past its due period (a ``PrecisionDate`` or None) and not yet implemented, running,
     verified or cancelled."""
-    done = {Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED}
-    return due is not None and status not in done and due.end < as_of
+    return due is not None and status not in _SETTLED and due.end < as_of
 
 
 class StatusEvent(models.Model):
@@ -344,6 +347,38 @@ class LatestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id}: {self.status} {self.effective_on_date}"
+
+
+class StatusRun(models.Model):
+    """A stretch of a measure's timeline in one status: from the first of consecutive events
+    with that status (in timeline order) to the next event with another, open-ended for the
+    last. The status as of a day is that of the run with ``valid_from <= day < valid_to``
+    (none before the first event); a run that starts and ends on one day was overtaken by a
+    later event of that day. Kept by a database trigger on the append-only events table
+    (``measures.db.KeepStatusRuns``), never written by the application: the month trend
+    counts runs, a few per measure, instead of every event (a test checks they agree)."""
+
+    measure = models.ForeignKey(
+        Countermeasure,
+        on_delete=models.PROTECT,
+        related_name="runs",
+        db_index=False,  # the unique (measure, number) index serves
+        verbose_name=_("countermeasure"),
+    )
+    number = models.PositiveIntegerField(_("number"))  # 1 for the first run
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("until"), null=True)
+
+    class Meta:
+        verbose_name = _("status run")
+        verbose_name_plural = _("status runs")
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "number"], name="statusrun_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} #{self.number}: {self.status} {self.valid_from}–{self.valid_to}"
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -512,4 +547,5 @@ __all__ = [
     "Report",
     "RequiredItemCoverage",
     "StatusEvent",
+    "StatusRun",
 ]

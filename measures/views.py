@@ -63,7 +63,12 @@ def dashboard(request):
     visible = measures_visible_to(request.user)
     # Statuses of every visible measure (cheap); phrases only for the rows shown.
     states = measure_facts_as_of(as_of=as_of, measures=visible, children_within=visible)
-    mine = set(visible_to(request.user, visible, "record_status").values_list("pk", flat=True))
+    # Only a membership test on visible rows: no need to intersect with ``visible`` again.
+    mine = set(
+        visible_to(request.user, Countermeasure.objects.order_by(), "record_status").values_list(
+            "pk", flat=True
+        )
+    )
     overdue = [s for s in states if s.is_overdue]
     starts = [s for s in states if start_passed(s)]
     checks = [s for s in states if effectiveness_check_due(s)]
@@ -91,7 +96,12 @@ def dashboard(request):
     shown_ids = list(
         dict.fromkeys(s.measure.pk for rows in lists.values() for s in rows[:DASHBOARD_LIST])
     )
-    phrased = {s.measure.pk: s for s in page_states(user=request.user, as_of=as_of, ids=shown_ids)}
+    shown_set = set(shown_ids)
+    sub_items = [s.measure.pk for s in states if s.measure.parent_id in shown_set]
+    phrased = {
+        s.measure.pk: s
+        for s in page_states(user=request.user, as_of=as_of, ids=shown_ids, sub_items=sub_items)
+    }
     shown = {
         name: [phrased[s.measure.pk] for s in rows[:DASHBOARD_LIST]] for name, rows in lists.items()
     }

@@ -36,6 +36,23 @@ def test_fiscal_year_start_is_configurable(settings):
     assert PrecisionDate(dt.date(2023, 7, 1), "fiscal_half").ja() == "2023年度下期"
 
 
+def test_a_stored_date_is_read_once_and_follows_a_change_of_fiscal_year(settings):
+    """Rows share one ``PrecisionDate`` per stored pair (the pages read thousands), and a
+    change of the fiscal year's first month is not hidden by that."""
+    from measures.selectors import TimelineEvent
+
+    def row(day):
+        return TimelineEvent("planned", day, "fiscal_half", None, "day", "")
+
+    first, again = row(dt.date(2023, 7, 1)), row(dt.date(2023, 7, 1))
+    assert first.effective_on is again.effective_on
+    assert first.effective_on.ja() == "2023年度上期"
+    assert first.effective_on.end == dt.date(2023, 9, 30)
+    settings.THREELINES_FISCAL_YEAR_START_MONTH = 1
+    assert first.effective_on.ja() == "2023年度下期"
+    assert first.effective_on.end == dt.date(2023, 12, 31)
+
+
 def test_lists_name_the_year_once_per_year():
     dates = [PrecisionDate.month(2023, 2), PrecisionDate.month(2023, 4)]
     assert join_ja(dates) == "2023年2月、4月"

@@ -10,6 +10,7 @@ from measures import services
 from measures.models import Countermeasure, Status
 from measures.selectors import measure_states_as_of
 from tests.conftest import SEED_DATE, month
+from tests.timelines import latest_by_the_events, runs_by_the_events, runs_kept
 
 
 def _queries_for_all_states() -> tuple[int, int]:
@@ -98,18 +99,6 @@ def test_the_status_only_reading_agrees_with_the_full_one(seed, officer, day):
     assert len(full) == everything.count()
 
 
-def _latest_by_the_events() -> dict[int, int]:
-    """{measure id: id of its latest event}, from the events themselves."""
-    from measures.models import StatusEvent
-
-    # In timeline order: the last pair of each measure wins.
-    return dict(
-        StatusEvent.objects.order_by(
-            "measure_id", "effective_on_date", "recorded_at", "id"
-        ).values_list("measure_id", "id")
-    )
-
-
 def _latest_kept() -> dict[int, int]:
     from measures.models import LatestEvent, StatusEvent
 
@@ -134,7 +123,7 @@ def test_each_measures_latest_event_is_kept_by_the_database(pg, officer):
 
     from measures.models import StatusEvent
 
-    assert _latest_kept() == _latest_by_the_events() != {}
+    assert _latest_kept() == latest_by_the_events() != {}
     measure = services.countermeasure_create(
         organization=pg,
         code="LATEST-1",
@@ -163,7 +152,74 @@ def test_each_measures_latest_event_is_kept_by_the_database(pg, officer):
         StatusEvent(measure=bulk, status=Status.IN_PROGRESS, effective_on_date=d, recorded_at=now)
         for d in days
     )
-    assert _latest_kept() == _latest_by_the_events()
+    assert _latest_kept() == latest_by_the_events()
     assert StatusEvent.objects.get(pk=_latest_kept()[bulk.pk]).effective_on_date == dt.date(
         2023, 1, 28
     )
+
+
+def test_each_measures_status_runs_are_kept_by_the_database(pg, officer):
+    """The trigger's runs (the timeline cut where the status changes) equal the ones worked
+    out from the events: after the seed, after events recorded through the services (a
+    recurring measure implemented again stays in one run), after a bulk insert of several
+    measures' events in one statement, out of order and with same-day changes."""
+    from django.utils import timezone
+
+    from measures.models import StatusEvent
+
+    assert runs_kept() == runs_by_the_events() != {}
+    measure = services.countermeasure_create(
+        organization=pg,
+        code="RUNS-1",
+        title="追加",
+        nature="recurring",
+        recurrence_months=6,
+        position=310,
+        actor=officer,
+    )
+    for status, when in (
+        (Status.IN_PROGRESS, month(2023, 4)),
+        (Status.IMPLEMENTED, month(2023, 5)),
+        (Status.IMPLEMENTED, month(2023, 11)),
+    ):
+        services.countermeasure_record_status(
+            measure=measure, status=status, effective_on=when, actor=officer
+        )
+    assert runs_kept()[measure.pk] == [
+        (1, Status.IN_PROGRESS, dt.date(2023, 4, 1), dt.date(2023, 5, 1)),
+        (2, Status.IMPLEMENTED, dt.date(2023, 5, 1), None),
+    ]
+    first, second = (
+        services.countermeasure_create(
+            organization=pg,
+            code=code,
+            title="追加",
+            nature="continuous",
+            position=position,
+            actor=officer,
+        )
+        for code, position in (("RUNS-2", 311), ("RUNS-3", 312))
+    )
+    now = timezone.now()
+    rows = [  # one statement, the two measures' events mixed and out of order
+        (first, Status.IMPLEMENTED, dt.date(2023, 3, 1)),
+        (second, Status.IN_PROGRESS, dt.date(2023, 2, 1)),
+        (first, Status.IN_PROGRESS, dt.date(2023, 1, 10)),
+        (first, Status.IN_PROGRESS, dt.date(2023, 2, 20)),  # between: joins the first run
+        (second, Status.IMPLEMENTED, dt.date(2023, 2, 1)),  # same day: overtakes the first
+        (first, Status.ON_HOLD, dt.date(2023, 1, 20)),  # splits the in-progress run
+    ]
+    StatusEvent.objects.bulk_create(
+        StatusEvent(measure=m, status=s, effective_on_date=d, recorded_at=now) for m, s, d in rows
+    )
+    assert runs_kept() == runs_by_the_events()
+    assert runs_kept()[first.pk] == [
+        (1, Status.IN_PROGRESS, dt.date(2023, 1, 10), dt.date(2023, 1, 20)),
+        (2, Status.ON_HOLD, dt.date(2023, 1, 20), dt.date(2023, 2, 20)),
+        (3, Status.IN_PROGRESS, dt.date(2023, 2, 20), dt.date(2023, 3, 1)),
+        (4, Status.IMPLEMENTED, dt.date(2023, 3, 1), None),
+    ]
+    assert runs_kept()[second.pk] == [  # the one-day run ends the day it starts
+        (1, Status.IN_PROGRESS, dt.date(2023, 2, 1), dt.date(2023, 2, 1)),
+        (2, Status.IMPLEMENTED, dt.date(2023, 2, 1), None),
+    ]

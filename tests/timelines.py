@@ -1,0 +1,47 @@
+"""What the database triggers keep (``LatestEvent``, ``StatusRun``), worked out again from
+the status events themselves, for the tests that check the two agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from measures.models import StatusEvent, StatusRun
+
+TIMELINE = ("measure_id", "effective_on_date", "recorded_at", "id")
+
+
+def latest_by_the_events() -> dict[int, int]:
+    """{measure id: id of its latest event}: in timeline order, the last pair wins."""
+    return dict(StatusEvent.objects.order_by(*TIMELINE).values_list("measure_id", "id"))
+
+
+Run = tuple[int, str, dt.date, dt.date | None]  # number, status, from, until
+
+
+def runs_by_the_events() -> dict[int, list[Run]]:
+    """{measure id: its runs}: a new run wherever the status differs from the event
+    before it in the timeline, lasting until the next run starts."""
+    starts: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
+    for measure_id, status, day in StatusEvent.objects.order_by(*TIMELINE).values_list(
+        "measure_id", "status", "effective_on_date"
+    ):
+        runs = starts[measure_id]
+        if not runs or runs[-1][0] != status:
+            runs.append((status, day))
+    return {
+        measure_id: [
+            (number, status, day, runs[number][1] if number < len(runs) else None)
+            for number, (status, day) in enumerate(runs, start=1)
+        ]
+        for measure_id, runs in starts.items()
+    }
+
+
+def runs_kept() -> dict[int, list[Run]]:
+    kept: dict[int, list[Run]] = defaultdict(list)
+    for row in StatusRun.objects.order_by("measure_id", "number").values_list(
+        "measure_id", "number", "status", "valid_from", "valid_to"
+    ):
+        kept[row[0]].append(row[1:])
+    return dict(kept)
