@@ -39,6 +39,9 @@ _MONTHS_IN = {
 }
 
 
+_CALENDAR_BASED = frozenset({Precision.DAY.value, Precision.MONTH.value})
+
+
 def fiscal_start_month() -> int:
     return settings.THREELINES_FISCAL_YEAR_START_MONTH
 
@@ -124,6 +127,19 @@ class PrecisionDate:
     # rendering ----------------------------------------------------------------------------
     def ja(self, *, with_year: bool = True) -> str:
         """Japanese form: 2023年5月12日, 2023年5月, 2023年度上期, 2023年度."""
+        return self._ja if with_year else self._ja_without_year
+
+    # Written once per date: a phrase lists every occurrence of a recurring measure, and
+    # the rows share their dates (``PrecisionDateAttribute``).
+    @functools.cached_property
+    def _ja(self) -> str:
+        return self._japanese(with_year=True)
+
+    @functools.cached_property
+    def _ja_without_year(self) -> str:
+        return self._japanese(with_year=False)
+
+    def _japanese(self, *, with_year: bool) -> str:
         v = self.value
         if self.precision == Precision.DAY:
             return f"{v.year}年{v.month}月{v.day}日" if with_year else f"{v.month}月{v.day}日"
@@ -154,7 +170,7 @@ def join_ja(dates: Iterable[PrecisionDate]) -> str:
     parts: list[str] = []
     previous_year: int | None = None
     for item in dates:
-        calendar_based = item.precision in (Precision.DAY, Precision.MONTH)
+        calendar_based = item.precision in _CALENDAR_BASED
         same_year = calendar_based and item.value.year == previous_year
         parts.append(item.ja(with_year=not same_year))
         previous_year = item.value.year if calendar_based else None

@@ -68,6 +68,8 @@ class MeasureState:
 
 def events_as_of(events: Sequence[Event], as_of: dt.date) -> list[Event]:
     """The events that had happened by ``as_of``, in the order given (oldest first)."""
+    if not events or events[-1].effective_on_date <= as_of:  # timeline order: all of them
+        return list(events)
     return [e for e in events if e.effective_on_date <= as_of]
 
 
@@ -138,8 +140,7 @@ def _phrase(measure: Countermeasure, events: list[Event]) -> str:
     if last.status == Status.IMPLEMENTED:
         if measure.nature == Nature.RECURRING:
             # Verifying a recurring measure does not end its run of occurrences.
-            work = [e for e in events if e.status not in VERIFICATION]
-            occurrences = [e.effective_on for e in _current_run(work, Status.IMPLEMENTED)]
+            occurrences = [e.effective_on for e in _current_run(events, Status.IMPLEMENTED)]
             return f"{join_ja(dict.fromkeys(occurrences))}{verb}"
         if measure.nature == Nature.CONTINUOUS:
             return f"{when.ja()}{verb}、以後継続予定"
@@ -153,17 +154,27 @@ def _phrase(measure: Countermeasure, events: list[Event]) -> str:
 
 
 def _current_run(events: list[Event], status: str) -> list[Event]:
-    """The trailing events with ``status`` (the current uninterrupted run)."""
+    """The trailing events with ``status`` (the current uninterrupted run), passing over
+    effectiveness verifications (they do not end a run of occurrences)."""
     run: list[Event] = []
     for event in reversed(events):
+        if event.status in VERIFICATION:
+            continue
         if event.status != status:
             break
         run.append(event)
-    return list(reversed(run))
+    run.reverse()
+    return run
 
 
 def _run_start(events: list[Event], status: str) -> PrecisionDate:
-    return _current_run(events, status)[0].effective_on
+    """When the trailing run of ``status`` began (the last event is of that status)."""
+    start = events[-1]
+    for event in reversed(events):
+        if event.status != status:
+            break
+        start = event
+    return start.effective_on
 
 
 def _planned_phrase(measure: Countermeasure, events: list[Event]) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections import defaultdict
+from operator import attrgetter
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -32,6 +34,7 @@ class TimelineEvent(NamedTuple):
     """A status event as the phrases read it: the columns they need and no model instance
     (reading "as of" for every measure makes one per event of the history)."""
 
+    measure_id: int
     status: str
     effective_on_date: dt.date
     effective_on_date_precision: str
@@ -64,10 +67,13 @@ def timelines_as_of(measure_ids: list[int], as_of: dt.date) -> dict[int, list[Ti
     rows = (
         StatusEvent.objects.filter(_among("measure_id", measure_ids), effective_on_date__lte=as_of)
         .order_by("measure_id", *TIMELINE_ORDER)
-        .values_list("measure_id", *TimelineEvent._fields)
+        .values_list(*TimelineEvent._fields)
     )
-    for measure_id, *values in rows:
-        timelines[measure_id].append(TimelineEvent._make(values))
+    # tuple.__new__ straight from each row (as Django's named values_list does): no Python
+    # call per event.
+    events = map(functools.partial(tuple.__new__, TimelineEvent), rows)
+    for measure_id, timeline in itertools.groupby(events, key=attrgetter("measure_id")):
+        timelines[measure_id] = list(timeline)
     return timelines
 
 

@@ -42,7 +42,7 @@ def test_a_stored_date_is_read_once_and_follows_a_change_of_fiscal_year(settings
     from measures.selectors import TimelineEvent
 
     def row(day):
-        return TimelineEvent("planned", day, "fiscal_half", None, "day", "")
+        return TimelineEvent(1, "planned", day, "fiscal_half", None, "day", "")
 
     first, again = row(dt.date(2023, 7, 1)), row(dt.date(2023, 7, 1))
     assert first.effective_on is again.effective_on
