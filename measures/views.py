@@ -37,6 +37,7 @@ from measures.models import Countermeasure, Perspective, Status
 from measures.selectors import (
     effectiveness_check_due,
     measure_facts_as_of,
+    measure_ids_by_state,
     measure_page_ids,
     measure_rows,
     measure_states_as_of,
@@ -217,20 +218,20 @@ def _rows_for(request):
 
 
 def _list_page(request):
-    """(form, as_of, page, total). When neither the filters nor the order depend on the
-    state, the page is cut in the database and only its measures get their state computed
-    (the list stays fast with thousands of measures); otherwise every visible measure's
-    state is computed, filtered and sorted, then paged."""
+    """(form, as_of, page, total). Only the page's measures get their phrase: when neither
+    the filters nor the order depend on the state, the page is cut in the database;
+    otherwise every visible measure's status (not its phrase) is read to filter and sort
+    them, then the page is cut. The list stays fast with thousands of measures."""
     form, as_of, filters, sort, valid = _list_request(request)
     if not valid:
         return form, as_of, Paginator([], PAGE_SIZE).get_page(1), 0
     if paged_in_database(filters, sort):
         ids = measure_page_ids(user=request.user, filters=filters, sort=sort)
-        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = page_states(user=request.user, as_of=as_of, ids=list(page.object_list))
-        return form, as_of, page, page.paginator.count
-    rows = measure_rows(user=request.user, as_of=as_of, filters=filters, sort=sort)
-    return form, as_of, Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), len(rows)
+    else:
+        ids = measure_ids_by_state(user=request.user, as_of=as_of, filters=filters, sort=sort)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = page_states(user=request.user, as_of=as_of, ids=list(page.object_list))
+    return form, as_of, page, page.paginator.count
 
 
 @require_GET

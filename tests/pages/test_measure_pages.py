@@ -226,3 +226,50 @@ def test_pages_cut_in_the_database_show_what_the_full_computation_shows(
         pages, number = page.context["page"].paginator.num_pages, number + 1
     assert pages > 1
     assert shown == [(s.measure.code, s.phrase) for s in full]
+
+
+@pytest.mark.parametrize("role", ["pg_second", "superuser"])
+@pytest.mark.parametrize(
+    ("sort", "query"),
+    [
+        ("status", ""),
+        ("plan", "&status=implemented"),
+        ("due", "&status=in_operation"),
+        ("plan", "&overdue=on"),
+        ("owner", "&overdue=on"),
+        ("status", "&nature=continuous&overdue=on"),
+    ],
+)
+@pytest.mark.parametrize("day", ["2023-05-12", "2026-01-31"])
+def test_pages_filtered_by_state_show_what_the_full_computation_shows(
+    client_for, people, monkeypatch, sort, query, role, day
+):
+    """With a status or overdue filter, or the status order, the statuses of all visible
+    measures are read without phrases, then the page is cut and only it gets its phrases:
+    every page must hold the rows of the full computation, in its order, with its phrases."""
+    import datetime as dt
+    import random
+
+    from governance.permissions import access_sync_objects
+    from measures import views
+    from measures.benchdata import add_measures
+    from measures.models import Countermeasure
+    from measures.selectors import measure_rows
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    if "overdue" in query:  # the seed has few overdue measures: add some due around the day
+        added = add_measures(30, day=dt.date.fromisoformat(day), rng=random.Random(7))  # noqa: S311 - test data
+        access_sync_objects(Countermeasure, [m.pk for m in added])
+    filters = dict(part.split("=") for part in query.strip("&").split("&") if part)
+    full = measure_rows(
+        user=people[role], as_of=dt.date.fromisoformat(day), filters=filters, sort=sort
+    )
+    client = client_for(role)
+    shown, number, pages = [], 1, 1
+    while number <= pages:
+        page = client.get(f"/measures/?as_of={day}&sort={sort}{query}&page={number}")
+        shown += [(s.measure.code, s.status, s.phrase) for s in page.context["page"].object_list]
+        assert page.context["total"] == len(full)
+        pages, number = page.context["page"].paginator.num_pages, number + 1
+    assert shown == [(s.measure.code, s.status, s.phrase) for s in full]
+    assert pages > 1 or (sort == "status" and "overdue" in query)
