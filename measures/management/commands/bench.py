@@ -29,11 +29,12 @@ from measures.models import Countermeasure
 from measures.reminders.services import reminders_sweep
 from measures.reports.services import pdf_from_context, report_context
 from measures.scale import END, PREFIX, PRESETS, Generator
-from measures.selectors import measure_page_ids, measure_states_as_of
+from measures.selectors import measure_facts_as_of, measure_page_ids, measure_states_as_of
 from measures.views import PAGE_SIZE
 
 AS_OF = END  # the generated history ends here
 SWEEP_DAY = END - dt.timedelta(days=60)
+PAST = END - dt.timedelta(days=365)  # before many measures' latest event
 
 
 class _Rollback(Exception):
@@ -137,6 +138,7 @@ class Command(BaseCommand):
             "list, filtered (continuous, by due)": reverse("measure-list")
             + "?nature=continuous&sort=due",
             f"list, deep page ({last_page})": reverse("measure-list") + f"?page={last_page}",
+            "list, overdue (by status)": reverse("measure-list") + "?overdue=on",
             "detail": reverse("measure-detail", args=[measure.pk]),
         }
         self.stdout.write(f"pages as a second-line officer of {org.code} ({visible.count():,})")
@@ -156,6 +158,12 @@ class Command(BaseCommand):
         self._measure(
             f"as of {AS_OF} for all measures",
             lambda: measure_states_as_of(as_of=AS_OF, measures=everything),
+            repeat=5,
+        )
+        # What the filters, the dashboard and the sweep read: statuses without phrases.
+        self._measure(
+            f"  statuses only (no phrase), {PAST}",
+            lambda: measure_facts_as_of(as_of=PAST, measures=everything),
             repeat=5,
         )
         for label, role in (("推進者", Role.PROMOTER), ("second line", Role.SECOND_LINE)):
