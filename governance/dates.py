@@ -209,6 +209,13 @@ def _stored_date(value: dt.date, precision: str) -> PrecisionDate:
     return PrecisionDate(value, precision)
 
 
+def stored_date(value: dt.date | None, precision: str | None) -> PrecisionDate | None:
+    """The date of a stored (date, precision) column pair, None for no date."""
+    if value is None:
+        return None
+    return _stored_date(value, precision or Precision.DAY)
+
+
 @receiver(setting_changed)
 def _fiscal_start_changed(*, setting: str, **kwargs) -> None:
     if setting == "THREELINES_FISCAL_YEAR_START_MONTH":
@@ -229,11 +236,10 @@ class PrecisionDateAttribute:
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        value = getattr(instance, self.date_field)
+        value = getattr(instance, self.date_field)  # ``stored_date`` inlined: read often
         if value is None:
             return None
-        precision = getattr(instance, self.precision_field) or Precision.DAY
-        return _stored_date(value, precision)
+        return _stored_date(value, getattr(instance, self.precision_field) or Precision.DAY)
 
     def __set__(self, instance, pd: PrecisionDate | None) -> None:
         if pd is None:

@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Collate
 
-from governance.dates import PrecisionDateAttribute
+from governance.dates import PrecisionDate, PrecisionDateAttribute, stored_date
 from measures.models import Countermeasure, Status, StatusEvent, StatusRun, is_overdue
 from measures.phrases import MeasureState, combined_status, state_as_of
 
@@ -276,19 +276,24 @@ class MeasureFacts(NamedTuple):
     organization_label: str
     perspective_name: str
     due_on: dt.date | None
-    due_on_precision: str
-    planned_start_on: dt.date | None
-    planned_start_on_precision: str
+    due: PrecisionDate | None  # read once: the dashboard's lists test it several times
+    planned_start: PrecisionDate | None
     effectiveness_check_due: dt.date | None
     requested: bool
     latest_status: str | None  # of the latest event (``LatestEvent``), whatever its date
     latest_on: dt.date | None
 
-    due = PrecisionDateAttribute("due_on")
-    planned_start = PrecisionDateAttribute("planned_start_on")
-
     def is_overdue(self, *, status: str, as_of: dt.date) -> bool:
         return is_overdue(self.due, status=status, as_of=as_of)
+
+
+def _plan_key(row: tuple) -> tuple:
+    """The plan's order (``_db_order("plan")``) of a row that starts with the organization's
+    code, the parent's position (None for a measure) and its own, and its code."""
+    org_code, parent_position, position, code = row[:4]
+    if parent_position is None:
+        return (org_code, position, False, position, code)
+    return (org_code, parent_position, True, position, code)
 
 
 def measure_facts_as_of(
@@ -302,36 +307,60 @@ def measure_facts_as_of(
     One query with each measure's latest event; a second, for the status runs, only when
     ``as_of`` is before some of those (a past date). Sorted here, not in the database: for
     thousands of rows the byte-wise collation made the sort a third of the query."""
-    ordered = sorted(
-        _and_sub_items(measures, children_within)
-        .order_by()
-        .values_list(
-            # The plan's order (``_db_order("plan")``), then the facts.
-            "organization__code",
-            "group_position",
-            "is_sub_item",
-            "position",
-            "code",
-            "pk",
-            "parent_id",
-            "organization_id",
-            "organization__short_name",
-            "organization__name",
-            "perspective__name",
-            "due_on",
-            "due_on_precision",
-            "planned_start_on",
-            "planned_start_on_precision",
-            "effectiveness_check_due",
-            "requested",
-            "latest_status",
-            "latest_on",
-        ),
-        key=lambda row: row[:5],
-    )
     rows = [
-        MeasureFacts(pk, code, parent, org, short or name, perspective or "", *rest)
-        for _o, _g, _s, _p, code, pk, parent, org, short, name, perspective, *rest in ordered
+        MeasureFacts(
+            pk,
+            code,
+            parent,
+            org,
+            short or name,
+            perspective or "",
+            due_on,
+            stored_date(due_on, due_precision),
+            stored_date(start_on, start_precision),
+            *rest,
+        )
+        for (
+            _org_code,
+            _parent_position,
+            _position,
+            code,
+            pk,
+            parent,
+            org,
+            short,
+            name,
+            perspective,
+            due_on,
+            due_precision,
+            start_on,
+            start_precision,
+            *rest,
+        ) in sorted(
+            _and_sub_items(measures, children_within)
+            .order_by()
+            .values_list(
+                "organization__code",
+                "parent__position",
+                "position",
+                "code",
+                "pk",
+                "parent_id",
+                "organization_id",
+                "organization__short_name",
+                "organization__name",
+                "perspective__name",
+                "due_on",
+                "due_on_precision",
+                "planned_start_on",
+                "planned_start_on_precision",
+                "effectiveness_check_due",
+                "requested",
+                "latest_status",
+                "latest_on",
+            ),
+            key=_plan_key,
+        )
     ]
     statuses = _statuses(rows, as_of)
     return [MeasureState(row, as_of, statuses[row.pk], "", None) for row in rows if row.requested]
