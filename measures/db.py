@@ -18,8 +18,12 @@ from their events (a few dozen each), so an event back-dated into the middle of 
 is right too. On PostgreSQL it runs once per statement over the inserted rows (a bulk
 insert recomputes each measure once), on SQLite once per row. The same rebuild caveats
 apply to ``measures_statusrun`` and ``KeepStatusRuns``. Two transactions writing one
-measure's events at once would each recompute without the other's event; the services'
-row lock prevents that, and the unique run numbers make a stray race fail loudly.
+measure's events at once cannot recompute without each other's event: the latest-event
+upsert, which fires first (triggers run in name order), locks the measure's pointer row
+until commit, so the second waits (seen in a two-connection test, without the services'
+own row lock); the unique run numbers would make a stray race fail loudly. On SQLite the
+per-row trigger recomputes a measure's whole timeline for each inserted row: fine for the
+application, slow for bulk loads of long timelines.
 """
 
 from django.db import migrations

@@ -96,7 +96,8 @@ def _and_sub_items(
     read = {"latest_status": F("latest__status"), "latest_on": F("latest__effective_on_date")}
     if children_within is measures:
         # The sub-items to read are among the measures themselves (the dashboard's: every
-        # visible one): nothing to add, every row requested.
+        # visible one): nothing to add, every row requested. Unlike the union below this
+        # keeps the rows of ``measures`` as they are: pass a queryset without duplicates.
         return measures.annotate(
             requested=Value(True, output_field=BooleanField()), **read, **_plan_position()
         )

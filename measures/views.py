@@ -65,11 +65,8 @@ def dashboard(request):
     # Statuses of every visible measure (cheap); phrases only for the rows shown.
     states = measure_facts_as_of(as_of=as_of, measures=visible, children_within=visible)
     # Only a membership test on visible rows: no need to intersect with ``visible`` again.
-    mine = set(
-        visible_to(request.user, Countermeasure.objects.order_by(), "record_status").values_list(
-            "pk", flat=True
-        )
-    )
+    current = Countermeasure.objects.filter(archived_at__isnull=True).order_by()
+    mine = set(visible_to(request.user, current, "record_status").values_list("pk", flat=True))
     overdue = [s for s in states if s.is_overdue]
     starts = [s for s in states if start_passed(s)]
     checks = [s for s in states if effectiveness_check_due(s)]

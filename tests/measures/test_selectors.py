@@ -205,7 +205,7 @@ def test_each_measures_status_runs_are_kept_by_the_database(pg, officer):
         (first, Status.IMPLEMENTED, dt.date(2023, 3, 1)),
         (second, Status.IN_PROGRESS, dt.date(2023, 2, 1)),
         (first, Status.IN_PROGRESS, dt.date(2023, 1, 10)),
-        (first, Status.IN_PROGRESS, dt.date(2023, 2, 20)),  # between: joins the first run
+        (first, Status.IN_PROGRESS, dt.date(2023, 2, 20)),  # after the hold: starts run 3
         (second, Status.IMPLEMENTED, dt.date(2023, 2, 1)),  # same day: overtakes the first
         (first, Status.ON_HOLD, dt.date(2023, 1, 20)),  # splits the in-progress run
     ]
