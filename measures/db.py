@@ -57,9 +57,12 @@ _FILL = f"""
 """  # noqa: S608 - fixed table names
 
 
-class KeepLatestEvent(migrations.operations.base.Operation):
-    """Install (or reinstall) the trigger and fill the pointers of existing events."""
+class _KeepOnInsert(migrations.operations.base.Operation):
+    """A trigger named ``name`` on every insert into the events that keeps ``kept``: installs
+    (or reinstalls) it, fills ``kept`` for the existing events, drops it when unapplied."""
 
+    name = ""
+    kept = ""
     reversible = True
     reduces_to_sql = True
 
@@ -70,41 +73,60 @@ class KeepLatestEvent(migrations.operations.base.Operation):
         pass
 
     def describe(self):
-        return f"Keep {LATEST} on every insert into {EVENTS}"
+        return f"Keep {self.kept} on every insert into {EVENTS}"
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(
-                f"""
-                CREATE OR REPLACE FUNCTION {NAME}() RETURNS trigger AS $$
-                BEGIN
-                    {_UPSERT}
-                    RETURN NEW;
-                END;
-                $$ LANGUAGE plpgsql;
-                """
-            )
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {NAME} ON {EVENTS};")
-            schema_editor.execute(
-                f"CREATE TRIGGER {NAME} AFTER INSERT ON {EVENTS} "
-                f"FOR EACH ROW EXECUTE FUNCTION {NAME}();"
-            )
-        elif vendor == "sqlite":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {NAME};")
-            schema_editor.execute(
-                f"CREATE TRIGGER {NAME} AFTER INSERT ON {EVENTS} FOR EACH ROW BEGIN {_UPSERT} END;"
-            )
-        else:  # pragma: no cover - other databases are not supported
+        if vendor not in ("postgresql", "sqlite"):  # pragma: no cover - not supported
             raise NotImplementedError(vendor)
-        schema_editor.execute(_FILL)
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name} ON {EVENTS};")
+        else:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name};")
+        for statement in self.install(vendor):
+            schema_editor.execute(statement)
+        for statement in self.fill():
+            schema_editor.execute(statement)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {NAME} ON {EVENTS};")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {NAME}();")
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name} ON {EVENTS};")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.name}();")
         else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {NAME};")
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.name};")
+
+    def install(self, vendor: str) -> list[str]:
+        raise NotImplementedError
+
+    def fill(self) -> list[str]:
+        raise NotImplementedError
+
+
+class KeepLatestEvent(_KeepOnInsert):
+    """Each measure's latest event, moved on by every later event (a row trigger)."""
+
+    name, kept = NAME, LATEST
+
+    def install(self, vendor):
+        if vendor == "sqlite":
+            return [
+                f"CREATE TRIGGER {NAME} AFTER INSERT ON {EVENTS} FOR EACH ROW BEGIN {_UPSERT} END;"
+            ]
+        return [
+            f"""
+            CREATE OR REPLACE FUNCTION {NAME}() RETURNS trigger AS $$
+            BEGIN
+                {_UPSERT}
+                RETURN NEW;
+            END;
+            $$ LANGUAGE plpgsql;
+            """,
+            f"CREATE TRIGGER {NAME} AFTER INSERT ON {EVENTS} "
+            f"FOR EACH ROW EXECUTE FUNCTION {NAME}();",
+        ]
+
+    def fill(self):
+        return [_FILL]
 
 
 RUNS = "measures_statusrun"
@@ -147,45 +169,24 @@ _RUNS_FUNCTION = f"""
 """
 
 
-class KeepStatusRuns(migrations.operations.base.Operation):
-    """Install (or reinstall) the trigger and compute the runs of existing events."""
+class KeepStatusRuns(_KeepOnInsert):
+    """Each measure's status runs, recomputed for the measures an insert touches (once per
+    statement on PostgreSQL, per row on SQLite)."""
 
-    reversible = True
-    reduces_to_sql = True
+    name, kept = RUNS_NAME, RUNS
 
-    def deconstruct(self):
-        return (self.__class__.__qualname__, [], {})
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def describe(self):
-        return f"Keep {RUNS} on every insert into {EVENTS}"
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(_RUNS_FUNCTION)
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {RUNS_NAME} ON {EVENTS};")
-            schema_editor.execute(
-                f"CREATE TRIGGER {RUNS_NAME} AFTER INSERT ON {EVENTS} "
-                f"REFERENCING NEW TABLE AS inserted "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {RUNS_NAME}();"
-            )
-        elif vendor == "sqlite":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {RUNS_NAME};")
-            schema_editor.execute(
+    def install(self, vendor):
+        if vendor == "sqlite":
+            return [
                 f"CREATE TRIGGER {RUNS_NAME} AFTER INSERT ON {EVENTS} FOR EACH ROW "
                 f"BEGIN {' '.join(_runs_of('NEW.measure_id'))} END;"
-            )
-        else:  # pragma: no cover - other databases are not supported
-            raise NotImplementedError(vendor)
-        for statement in _runs_of(_EVERY):
-            schema_editor.execute(statement)
+            ]
+        return [
+            _RUNS_FUNCTION,
+            f"CREATE TRIGGER {RUNS_NAME} AFTER INSERT ON {EVENTS} "
+            f"REFERENCING NEW TABLE AS inserted "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {RUNS_NAME}();",
+        ]
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {RUNS_NAME} ON {EVENTS};")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {RUNS_NAME}();")
-        else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {RUNS_NAME};")
+    def fill(self):
+        return list(_runs_of(_EVERY))
