@@ -31,15 +31,13 @@ class Precision(models.TextChoices):
 # Read once: ``Precision.values`` builds a new list on every call, and a date is made for
 # every event of every measure the pages and reports read.
 _PRECISIONS = frozenset(Precision.values)
+_CALENDAR_BASED = frozenset({Precision.DAY.value, Precision.MONTH.value})
 _MONTHS_IN = {
     Precision.DAY: 0,
     Precision.MONTH: 1,
     Precision.FISCAL_HALF: 6,
     Precision.FISCAL_YEAR: 12,
 }
-
-
-_CALENDAR_BASED = frozenset({Precision.DAY.value, Precision.MONTH.value})
 
 
 def fiscal_start_month() -> int:

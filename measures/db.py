@@ -19,11 +19,12 @@ is right too. On PostgreSQL it runs once per statement over the inserted rows (a
 insert recomputes each measure once), on SQLite once per row. The same rebuild caveats
 apply to ``measures_statusrun`` and ``KeepStatusRuns``. Two transactions writing one
 measure's events at once cannot recompute without each other's event: the latest-event
-upsert, which fires first (triggers run in name order), locks the measure's pointer row
-until commit, so the second waits (seen in a two-connection test, without the services'
-own row lock); the unique run numbers would make a stray race fail loudly. On SQLite the
-per-row trigger recomputes a measure's whole timeline for each inserted row: fine for the
-application, slow for bulk loads of long timelines.
+upsert, a row trigger (PostgreSQL fires those before statement triggers), locks the
+measure's pointer row (or its key, for a first event) until commit, so the second waits
+(seen in a two-connection test, without the services' own row lock); the unique run
+numbers would make a stray race fail loudly. On SQLite the per-row trigger recomputes a
+measure's whole timeline for each inserted row: fine for the application, slow for bulk
+loads of long timelines.
 """
 
 from django.db import migrations

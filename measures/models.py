@@ -240,14 +240,14 @@ class Countermeasure(ArchivableModel):
         return is_overdue(self.due, status=status, as_of=as_of)
 
 
-# Statuses past which nothing is overdue any more.
-_SETTLED = frozenset({Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED})
+# Statuses past which nothing is overdue or coming due any more.
+SETTLED = frozenset({Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED})
 
 
 def is_overdue(due, *, status: str, as_of: dt.date) -> bool:
     """Past its due period (a ``PrecisionDate`` or None) and not yet implemented, running,
     verified or cancelled."""
-    return due is not None and status not in _SETTLED and due.end < as_of
+    return due is not None and status not in SETTLED and due.end < as_of
 
 
 class StatusEvent(models.Model):

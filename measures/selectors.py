@@ -160,6 +160,14 @@ def _instances(queryset: QuerySet[Countermeasure]) -> list[Countermeasure]:
     return rows
 
 
+def _plan_key(org_code: str, parent_position: int | None, position: int, code: str) -> tuple:
+    """The plan's order (``_db_order("plan")``) in Python: organization, table position, each
+    sub-item (``parent_position`` given) right after its parent."""
+    if parent_position is None:
+        return (org_code, position, False, position, code)
+    return (org_code, parent_position, True, position, code)
+
+
 def _with_sub_items(
     measures: QuerySet[Countermeasure],
     children_within: QuerySet[Countermeasure] | None,
@@ -175,12 +183,8 @@ def _with_sub_items(
     if prefetch:
         prefetch_related_objects(rows, *prefetch)
     rows.sort(
-        key=lambda m: (
-            m.organization.code,
-            m.group_position,
-            m.parent_id is not None,
-            m.position,
-            m.code,
+        key=lambda m: _plan_key(
+            m.organization.code, m.group_position if m.parent_id else None, m.position, m.code
         )
     )
     return rows
@@ -259,8 +263,8 @@ def measure_statuses_as_of(
 ) -> list[MeasureState]:
     """The status of each measure as of ``as_of``, without its phrase (``phrase`` is empty),
     for pages that need the measures themselves (reminders, the root-cause matrix). One
-    query with each measure's latest event; a second, for the events, only when ``as_of``
-    is before some of those (a past date)."""
+    query with each measure's latest event; a second, for the status runs, only when
+    ``as_of`` is before some of those (a past date)."""
     rows = _with_sub_items(measures, children_within)
     statuses = _statuses(rows, as_of)
     return [MeasureState(row, as_of, statuses[row.pk], "", None) for row in rows if row.requested]
@@ -286,15 +290,6 @@ class MeasureFacts(NamedTuple):
 
     def is_overdue(self, *, status: str, as_of: dt.date) -> bool:
         return is_overdue(self.due, status=status, as_of=as_of)
-
-
-def _plan_key(row: tuple) -> tuple:
-    """The plan's order (``_db_order("plan")``) of a row that starts with the organization's
-    code, the parent's position (None for a measure) and its own, and its code."""
-    org_code, parent_position, position, code = row[:4]
-    if parent_position is None:
-        return (org_code, position, False, position, code)
-    return (org_code, parent_position, True, position, code)
 
 
 def measure_facts_as_of(
@@ -360,7 +355,7 @@ def measure_facts_as_of(
                 "latest_status",
                 "latest_on",
             ),
-            key=_plan_key,
+            key=lambda row: _plan_key(*row[:4]),
         )
     ]
     statuses = _statuses(rows, as_of)
@@ -434,11 +429,16 @@ def measure_rows(
         children_within=measures_visible_to(user),
         with_root_causes=with_root_causes,
     )
+    return sort_states(_passing(states, filters), sort)
+
+
+def _passing(states: list[MeasureState], filters: dict) -> list[MeasureState]:
+    """The states that pass the filters that depend on the date: status and overdue."""
     if filters.get("status"):
         states = [s for s in states if s.status == filters["status"]]
     if filters.get("overdue"):
         states = [s for s in states if s.is_overdue]
-    return sort_states(states, sort)
+    return states
 
 
 # Orders the database can give, the same as ``SORTS`` below (ties broken by the code).
@@ -480,13 +480,12 @@ def measure_ids_by_state(*, user, as_of: dt.date, filters: dict, sort: str) -> l
     read without their phrases (``measure_facts_as_of``), so only the page shown gets
     those. The same rows, in the same order, as ``measure_rows``."""
     measures = _filtered(user, filters)
-    facts = measure_facts_as_of(
-        as_of=as_of, measures=measures, children_within=measures_visible_to(user)
+    facts = _passing(
+        measure_facts_as_of(
+            as_of=as_of, measures=measures, children_within=measures_visible_to(user)
+        ),
+        filters,
     )
-    if filters.get("status"):
-        facts = [s for s in facts if s.status == filters["status"]]
-    if filters.get("overdue"):
-        facts = [s for s in facts if s.is_overdue]
     if sort in _DB_ORDERS and sort != "plan":  # the facts come in the plan's order
         wanted = {s.measure.pk for s in facts}
         return [

@@ -33,7 +33,7 @@ from measures.forms import (
     VerificationForm,
     apply_service_errors,
 )
-from measures.models import Countermeasure, Perspective, Status
+from measures.models import SETTLED, Countermeasure, Perspective, Status
 from measures.selectors import (
     effectiveness_check_due,
     measure_facts_as_of,
@@ -74,10 +74,7 @@ def dashboard(request):
     upcoming = [
         s
         for s in states
-        if s.measure.due
-        and as_of <= s.measure.due.end <= soon
-        and s.status
-        not in (Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED)
+        if s.measure.due and as_of <= s.measure.due.end <= soon and s.status not in SETTLED
     ]
     tasks = [
         s

@@ -145,9 +145,9 @@ def test_page_query_counts_are_the_same_on_the_seed_and_on_generated_data(seed, 
 
 
 def test_the_trend_counted_by_the_database_agrees_with_the_status_reading(seed):
-    """The dashboard's month trend (one windowed query) counts, at each month end, what the
-    as-of reading of every measure gives: open and implemented-or-running items among the
-    measures without sub-items that had entered the plan by then."""
+    """The dashboard's month trend (one query over the status runs) counts, at each month
+    end, what the as-of reading of every measure gives: open and implemented-or-running
+    items among the measures without sub-items that had entered the plan by then."""
     import datetime as dt
 
     from django.db.models import Exists, OuterRef
