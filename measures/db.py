@@ -35,27 +35,53 @@ NAME = "measures_statusevent_keep_latest"
 
 # Fixed table names only: no value is ever formatted into these statements.
 _COLUMNS = "measure_id, event_id, status, effective_on_date, recorded_at"
+_LATER = (
+    "(excluded.effective_on_date, excluded.recorded_at, excluded.event_id) > "
+    f"({LATEST}.effective_on_date, {LATEST}.recorded_at, {LATEST}.event_id)"
+)
 _UPSERT = (
     f"INSERT INTO {LATEST} ({_COLUMNS}) "  # noqa: S608
     "VALUES (NEW.measure_id, NEW.id, NEW.status, NEW.effective_on_date, NEW.recorded_at) "
     "ON CONFLICT (measure_id) DO UPDATE SET event_id = excluded.event_id, "
     "status = excluded.status, effective_on_date = excluded.effective_on_date, "
     "recorded_at = excluded.recorded_at "
-    "WHERE (excluded.effective_on_date, excluded.recorded_at, excluded.event_id) > "
-    f"({LATEST}.effective_on_date, {LATEST}.recorded_at, {LATEST}.event_id);"
+    f"WHERE {_LATER};"
+)
+# Since migration 0018 the pointer also counts the measure's events: every insert adds one,
+# and moves the other columns only when the new event comes later.
+_MOVED = ", ".join(
+    f"{column} = CASE WHEN {_LATER} THEN excluded.{column} ELSE {LATEST}.{column} END"
+    for column in ("event_id", "status", "effective_on_date", "recorded_at")
+)
+_COUNTED_UPSERT = (
+    f"INSERT INTO {LATEST} ({_COLUMNS}, event_count) "  # noqa: S608
+    "VALUES (NEW.measure_id, NEW.id, NEW.status, NEW.effective_on_date, NEW.recorded_at, 1) "
+    f"ON CONFLICT (measure_id) DO UPDATE SET event_count = {LATEST}.event_count + 1, {_MOVED};"
 )
 
-# The pointers for events recorded before the trigger existed.
-_FILL = f"""
-    INSERT INTO {LATEST} ({_COLUMNS})
-    SELECT measure_id, id, status, effective_on_date, recorded_at FROM (
-        SELECT measure_id, id, status, effective_on_date, recorded_at, ROW_NUMBER() OVER (
-            PARTITION BY measure_id ORDER BY effective_on_date DESC, recorded_at DESC, id DESC
-        ) AS n
-        FROM {EVENTS}
-    ) ranked WHERE n = 1
-    ON CONFLICT (measure_id) DO NOTHING
-"""  # noqa: S608 - fixed table names
+
+def _fill(counted: bool) -> str:
+    """The pointers (and counts) for events recorded before the trigger existed."""
+    count = ", COUNT(*) OVER (PARTITION BY measure_id) AS event_count" if counted else ""
+    conflict = (
+        "DO UPDATE SET event_count = excluded.event_count, event_id = excluded.event_id, "
+        "status = excluded.status, effective_on_date = excluded.effective_on_date, "
+        "recorded_at = excluded.recorded_at"
+        if counted
+        else "DO NOTHING"
+    )
+    return f"""
+        INSERT INTO {LATEST} ({_COLUMNS}{", event_count" if counted else ""})
+        SELECT measure_id, id, status, effective_on_date, recorded_at
+               {", event_count" if counted else ""} FROM (
+            SELECT measure_id, id, status, effective_on_date, recorded_at, ROW_NUMBER() OVER (
+                PARTITION BY measure_id
+                ORDER BY effective_on_date DESC, recorded_at DESC, id DESC
+            ) AS n {count}
+            FROM {EVENTS}
+        ) ranked WHERE n = 1
+        ON CONFLICT (measure_id) {conflict}
+    """  # noqa: S608 - fixed table names
 
 
 class _KeepOnInsert(migrations.operations.base.Operation):
@@ -104,20 +130,28 @@ class _KeepOnInsert(migrations.operations.base.Operation):
 
 
 class KeepLatestEvent(_KeepOnInsert):
-    """Each measure's latest event, moved on by every later event (a row trigger)."""
+    """Each measure's latest event, moved on by every later event (a row trigger); with
+    ``counted`` (migration 0018 on) also the number of its events."""
 
     name, kept = NAME, LATEST
 
+    def __init__(self, counted: bool = False) -> None:
+        self.counted = counted
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"counted": True} if self.counted else {})
+
     def install(self, vendor):
+        upsert = _COUNTED_UPSERT if self.counted else _UPSERT
         if vendor == "sqlite":
             return [
-                f"CREATE TRIGGER {NAME} AFTER INSERT ON {EVENTS} FOR EACH ROW BEGIN {_UPSERT} END;"
+                f"CREATE TRIGGER {NAME} AFTER INSERT ON {EVENTS} FOR EACH ROW BEGIN {upsert} END;"
             ]
         return [
             f"""
             CREATE OR REPLACE FUNCTION {NAME}() RETURNS trigger AS $$
             BEGIN
-                {_UPSERT}
+                {upsert}
                 RETURN NEW;
             END;
             $$ LANGUAGE plpgsql;
@@ -127,7 +161,33 @@ class KeepLatestEvent(_KeepOnInsert):
         ]
 
     def fill(self):
-        return [_FILL]
+        return [_fill(self.counted)]
+
+
+class Without(migrations.operations.base.Operation):
+    """The trigger of ``operation`` dropped (SQLite rebuilds a table to add a column, and the
+    rebuild fails while a trigger names the table); unapplied, ``operation`` again."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, operation: _KeepOnInsert) -> None:
+        self.operation = operation
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.operation], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def describe(self):
+        return f"Drop the trigger that keeps {self.operation.kept}"
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self.operation.database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        self.operation.database_forwards(app_label, schema_editor, from_state, to_state)
 
 
 RUNS = "measures_statusrun"

@@ -340,6 +340,9 @@ class LatestEvent(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     effective_on_date = models.DateField(_("effective on"))
     recorded_at = models.DateTimeField(_("recorded at"))
+    # How many events the measure has: the events are append-only, so an equal count means
+    # the same events (what a ``StoredState`` is checked against).
+    event_count = models.PositiveIntegerField(_("events"), default=0)
 
     class Meta:
         verbose_name = _("latest status event")
@@ -379,6 +382,43 @@ class StatusRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} #{self.number}: {self.status} {self.valid_from}–{self.valid_to}"
+
+
+class StoredState(models.Model):
+    """A measure's status and 実施状況 phrase after all its events, composed and stored by
+    ``measures.stored_states``, so that reading "as of" a date on or after the measure's
+    latest event need not read its events and compose the phrase again.
+
+    It is used only while it is valid: composed from as many events as the measure has now
+    (``LatestEvent.event_count``; the events are append-only, so the same count means the same
+    events) and from the same other inputs (``inputs``: the measure's verb, nature, due date
+    and planned start, the fiscal year's first month and a digest of the phrase code).
+    Otherwise the reading ignores it and composes the phrase from the events, as it does for
+    any earlier date; a test checks that both readings agree."""
+
+    measure = models.OneToOneField(
+        Countermeasure,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stored_state",
+        verbose_name=_("countermeasure"),
+    )
+    event_count = models.PositiveIntegerField(_("events"))
+    inputs = models.CharField(_("inputs"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    phrase = models.TextField(_("status wording"))
+    since_date = models.DateField(_("since"))
+    since_date_precision = precision_field()
+    composed_at = models.DateTimeField(_("composed at"), auto_now=True)
+
+    since = PrecisionDateAttribute("since_date")
+
+    class Meta:
+        verbose_name = _("stored state")
+        verbose_name_plural = _("stored states")
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.status} {self.phrase}"
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

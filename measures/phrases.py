@@ -15,11 +15,14 @@ February and April → 2023年2月、4月実施.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
+from pathlib import Path
 from typing import Protocol
 
-from governance.dates import PrecisionDate, join_ja
+from governance.dates import PrecisionDate, fiscal_start_month, join_ja
 from measures.models import (
     VERB_JA,
     VERB_PROGRESSIVE_JA,
@@ -77,24 +80,63 @@ def state_as_of(
     measure: Countermeasure,
     events: Sequence[Event],
     as_of: dt.date,
-    sub_items: Sequence[tuple[Countermeasure, Sequence[Event]]] = (),
+    sub_items: Sequence[MeasureState] = (),
 ) -> MeasureState:
     """Status and phrase of ``measure`` as of ``as_of``.
 
     ``events`` are the measure's own events in timeline order (effective date, then when
     they were recorded), any dates: the selectors read them in that order. A measure with
-    sub-items and no events of its own reads as its sub-items' phrases, 「①… ②…」, as in
-    table 3-2.
+    sub-items (``sub_items``: their states as of the same date) and no events of its own
+    reads as its sub-items' phrases, 「①… ②…」, as in table 3-2.
     """
     visible = events_as_of(events, as_of)
     if sub_items and not visible:
-        states = [state_as_of(child, child_events, as_of) for child, child_events in sub_items]
-        phrase = " ".join(f"{s.measure.label}{s.phrase}" for s in states)
-        status = combined_status([s.status for s in states])
+        phrase = " ".join(f"{s.measure.label}{s.phrase}" for s in sub_items)
+        status = combined_status([s.status for s in sub_items])
         return MeasureState(measure, as_of, status, phrase, None)
     status = visible[-1].status if visible else Status.PLANNED
     since = visible[-1].effective_on if visible else None
     return MeasureState(measure, as_of, status, _phrase(measure, visible), since)
+
+
+def _code_digest() -> str:
+    """A digest of the code that words the phrases: this module, the dates' Japanese forms
+    and the verbs. A stored phrase composed by other code is not used (``measure_inputs``)."""
+    from governance import dates
+
+    digest = hashlib.blake2b(digest_size=8)
+    for module in (__file__, dates.__file__):
+        digest.update(Path(module).read_bytes())
+    digest.update(repr([sorted(VERB_JA.items()), sorted(VERB_PROGRESSIVE_JA.items())]).encode())
+    return digest.hexdigest()
+
+
+PHRASE_CODE = _code_digest()
+
+# The measure fields a phrase reads besides its events.
+INPUT_FIELDS = (
+    "verb",
+    "nature",
+    "due_on",
+    "due_on_precision",
+    "planned_start_on",
+    "planned_start_on_precision",
+)
+
+
+def measure_inputs() -> Callable[[object], str]:
+    """A function from a measure (or a row with its ``INPUT_FIELDS``) to what its phrase
+    depends on besides its events, as one string: the measure's verb, nature, due date and
+    planned start, with the fiscal year's first month (the fiscal periods' names) and the
+    phrase code as they are now. A stored phrase is valid while these are equal."""
+    prefix = f"{PHRASE_CODE} fy{fiscal_start_month()}"
+    fields = attrgetter(*INPUT_FIELDS)
+
+    def inputs_of(measure) -> str:
+        verb, nature, due_on, due_precision, start_on, start_precision = fields(measure)
+        return f"{prefix} {verb} {nature} {due_on}/{due_precision} {start_on}/{start_precision}"
+
+    return inputs_of
 
 
 def combined_status(statuses: Sequence[str]) -> str:

@@ -42,6 +42,7 @@ from measures.models import (
     RecommendationReflection,
     StatusEvent,
 )
+from measures.stored_states import store_stale_states
 
 PREFIX = "scale-"
 # Five fiscal years of history, fixed so that a seed number always gives the same data.
@@ -495,6 +496,8 @@ class Generator:
                 )
         StatusEvent.objects.bulk_create(rows, batch_size=5000)
         self._step("status events", len(rows))
+        # What the services do for each event they record (the periodic task would later).
+        self._step("stored states", store_stale_states())
 
     def _reflections(self) -> None:
         rows = []

@@ -33,6 +33,7 @@ from measures.models import (
     Status,
     StatusEvent,
 )
+from measures.stored_states import store_states
 
 # What may follow what through countermeasure_record_status. Verification and reopening
 # have services of their own (they are second-line acts).
@@ -183,6 +184,8 @@ def countermeasure_update(
     incidents = list(incidents) if incidents is not None else None
     _check_measure(measure, root_causes=root_causes or [], incidents=incidents or [])
     save_tracked(measure, actor=actor, reason=reason)
+    if changed & {"verb", "nature", "due", "planned_start"}:  # what the wording reads
+        store_states([measure.pk])
     if root_causes is not None:
         measure.root_causes.set(root_causes)
     if incidents is not None:
@@ -281,6 +284,7 @@ def _check_date(
 
 def _save_event(event: StatusEvent, *, actor, reason: str) -> StatusEvent:
     save_tracked(event, actor=actor, reason=reason)
+    store_states([event.measure_id])  # in this transaction: the state with this event
     return event
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from measures.models import StatusEvent, StatusRun
+from django.db.models import Count
+
+from measures.models import LatestEvent, StatusEvent, StatusRun
 
 TIMELINE = ("measure_id", "effective_on_date", "recorded_at", "id")
 
@@ -45,3 +47,17 @@ def runs_kept() -> dict[int, list[Run]]:
     ):
         kept[row[0]].append(row[1:])
     return dict(kept)
+
+
+def counts_by_the_events() -> dict[int, int]:
+    """{measure id: how many events it has}."""
+    return dict(
+        StatusEvent.objects.values("measure_id")
+        .annotate(n=Count("id"))
+        .values_list("measure_id", "n")
+        .order_by()
+    )
+
+
+def counts_kept() -> dict[int, int]:
+    return dict(LatestEvent.objects.values_list("measure_id", "event_count"))

@@ -7,10 +7,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from measures import services
-from measures.models import Countermeasure, Status
+from measures.models import Countermeasure, Status, StoredState
 from measures.selectors import measure_states_as_of
 from tests.conftest import SEED_DATE, month
-from tests.timelines import latest_by_the_events, runs_by_the_events, runs_kept
+from tests.timelines import (
+    counts_by_the_events,
+    counts_kept,
+    latest_by_the_events,
+    runs_by_the_events,
+    runs_kept,
+)
 
 
 def _queries_for_all_states() -> tuple[int, int]:
@@ -36,11 +42,15 @@ def _add_measures(org, officer, n: int) -> None:
 
 
 def test_as_of_query_count_does_not_grow_with_the_measures(pg, officer):
+    """Two queries, the measures and the events; one, the measures with their stored
+    states, when every state is stored and the date is after every event (as here)."""
     queries_seed, count_seed = _queries_for_all_states()
     _add_measures(pg, officer, 40)
     queries_more, count_more = _queries_for_all_states()
     assert count_more == count_seed + 40
-    assert queries_more == queries_seed == 2  # the measures, the events
+    assert queries_more == queries_seed == 1
+    StoredState.objects.filter(measure__code__startswith="EXTRA-").delete()
+    assert _queries_for_all_states() == (2, count_more)
 
 
 def test_as_of_reads_valid_time_not_entry_time(pg, officer):
@@ -116,14 +126,16 @@ def _latest_kept() -> dict[int, int]:
 
 
 def test_each_measures_latest_event_is_kept_by_the_database(pg, officer):
-    """The trigger's pointer equals the timeline's last event: after the seed, after events
-    recorded through the services (two on one day: the later entry wins), and after events
-    inserted in bulk out of order (an earlier-dated event inserted last moves nothing)."""
+    """The trigger's pointer equals the timeline's last event, and its count the number of
+    events: after the seed, after events recorded through the services (two on one day: the
+    later entry wins), and after events inserted in bulk out of order (an earlier-dated event
+    inserted last moves nothing)."""
     from django.utils import timezone
 
     from measures.models import StatusEvent
 
     assert _latest_kept() == latest_by_the_events() != {}
+    assert counts_kept() == counts_by_the_events()
     measure = services.countermeasure_create(
         organization=pg,
         code="LATEST-1",
@@ -156,6 +168,9 @@ def test_each_measures_latest_event_is_kept_by_the_database(pg, officer):
     assert StatusEvent.objects.get(pk=_latest_kept()[bulk.pk]).effective_on_date == dt.date(
         2023, 1, 28
     )
+    # Every insert counts, the back-dated ones that move no pointer too.
+    assert counts_kept() == counts_by_the_events()
+    assert counts_kept()[bulk.pk] == len(days)
 
 
 def test_each_measures_status_runs_are_kept_by_the_database(pg, officer):
