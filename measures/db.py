@@ -7,10 +7,14 @@ effective date, then entry time, then id (the order the as-of reading uses). An 
 back-dated before the latest one leaves the pointer where it is. The services hold the
 measure's row lock while they write its events, so two writers of one timeline never race.
 
+Since migration 0018 the pointer also counts the measure's events (``event_count``, what a
+stored state is checked against): every insert adds one, back-dated or not.
+
 SQLite drops a table's triggers when a migration rebuilds it: a migration that alters the
-status events table must run ``KeepLatestEvent`` again (or the pointers go stale without an
-error), and one that alters ``measures_latestevent`` must drop the trigger first (the
-rebuild fails while the trigger names the table) and run ``KeepLatestEvent`` after.
+status events table must run ``KeepLatestEvent(counted=True)`` again (or the pointers go
+stale without an error), and one that alters ``measures_latestevent`` must drop the trigger
+first (``Without(KeepLatestEvent(counted=True))``: the rebuild fails while the trigger
+names the table) and run ``KeepLatestEvent(counted=True)`` after, as 0018 does.
 
 The second trigger keeps ``StatusRun``, each measure's timeline cut where the status changes
 (``KeepStatusRuns``): on every insert it recomputes the runs of the measures written to,

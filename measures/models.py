@@ -389,12 +389,12 @@ class StoredState(models.Model):
     ``measures.stored_states``, so that reading "as of" a date on or after the measure's
     latest event need not read its events and compose the phrase again.
 
-    It is used only while it is valid: composed from as many events as the measure has now
-    (``LatestEvent.event_count``; the events are append-only, so the same count means the same
-    events) and from the same other inputs (``inputs``: the measure's verb, nature, due date
-    and planned start, the fiscal year's first month and a digest of the phrase code).
-    Otherwise the reading ignores it and composes the phrase from the events, as it does for
-    any earlier date; a test checks that both readings agree."""
+    It is used only while it holds (``stored_states.holds``): composed from as many events as
+    the measure has now (``LatestEvent.event_count``; the events are append-only, so the
+    same count means the same events), by the same phrase code under the same fiscal year
+    start (``phrase_code``), and from the measure's verb, nature, due date and planned start
+    as they are now (copied here). Otherwise the reading ignores it and composes the phrase
+    from the events, as it does for any earlier date; tests check that both agree."""
 
     measure = models.OneToOneField(
         Countermeasure,
@@ -404,7 +404,15 @@ class StoredState(models.Model):
         verbose_name=_("countermeasure"),
     )
     event_count = models.PositiveIntegerField(_("events"))
-    inputs = models.CharField(_("inputs"), max_length=200)
+    phrase_code = models.CharField(_("phrase code"), max_length=40)
+    # What the phrase read of the measure (``phrases.INPUT_FIELDS``).
+    verb = models.CharField(_("verb"), max_length=20, choices=Verb.choices)
+    nature = models.CharField(_("nature"), max_length=20, choices=Nature.choices)
+    planned_start_on = models.DateField(_("planned start"), null=True)
+    planned_start_on_precision = precision_field()
+    due_on = models.DateField(_("due"), null=True)
+    due_on_precision = precision_field()
+    # The state.
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     phrase = models.TextField(_("status wording"))
     since_date = models.DateField(_("since"))

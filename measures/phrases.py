@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
-from operator import attrgetter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -99,20 +98,23 @@ def state_as_of(
 
 
 def _code_digest() -> str:
-    """A digest of the code that words the phrases: this module, the dates' Japanese forms
-    and the verbs. A stored phrase composed by other code is not used (``measure_inputs``)."""
+    """A digest of the code that words and stores the phrases: this module, the dates'
+    Japanese forms, the verbs and ``stored_states``. A phrase stored by other code is not
+    read (``phrase_code``). (The timeline's order is the events' own, fixed by the
+    triggers' SQL as well.)"""
     from governance import dates
 
+    here = Path(__file__)
     digest = hashlib.blake2b(digest_size=8)
-    for module in (__file__, dates.__file__):
-        digest.update(Path(module).read_bytes())
+    for module in (here, Path(dates.__file__), here.with_name("stored_states.py")):
+        digest.update(module.read_bytes())
     digest.update(repr([sorted(VERB_JA.items()), sorted(VERB_PROGRESSIVE_JA.items())]).encode())
     return digest.hexdigest()
 
 
 PHRASE_CODE = _code_digest()
 
-# The measure fields a phrase reads besides its events.
+# What a phrase reads of its measure besides the events.
 INPUT_FIELDS = (
     "verb",
     "nature",
@@ -123,26 +125,10 @@ INPUT_FIELDS = (
 )
 
 
-def measure_inputs() -> Callable[[object], str]:
-    """A function from a measure (or a row with its ``INPUT_FIELDS``) to what its phrase
-    depends on besides its events, as one string: the measure's verb, nature, due date and
-    planned start, with the fiscal year's first month (the fiscal periods' names) and the
-    phrase code as they are now. A stored phrase is valid while these are equal."""
-    prefix = f"{PHRASE_CODE} fy{fiscal_start_month()}"
-    fields = attrgetter(*INPUT_FIELDS)
-    known: dict[tuple, str] = {}  # many measures share their inputs
-
-    def inputs_of(measure) -> str:
-        values = fields(measure)
-        text = known.get(values)
-        if text is None:
-            verb, nature, due_on, due_precision, start_on, start_precision = values
-            text = known[values] = (
-                f"{prefix} {verb} {nature} {due_on}/{due_precision} {start_on}/{start_precision}"
-            )
-        return text
-
-    return inputs_of
+def phrase_code() -> str:
+    """The phrase code and the fiscal year's first month (the fiscal periods' names) as
+    they are now: a stored phrase composed under others does not hold."""
+    return f"{PHRASE_CODE} fy{fiscal_start_month()}"
 
 
 def combined_status(statuses: Sequence[str]) -> str:

@@ -29,7 +29,8 @@ from django.db.models.signals import post_init, pre_init
 
 from governance.dates import PrecisionDate, PrecisionDateAttribute, stored_date
 from measures.models import Countermeasure, Status, StatusEvent, StatusRun, is_overdue
-from measures.phrases import MeasureState, combined_status, measure_inputs, state_as_of
+from measures.phrases import MeasureState, combined_status, state_as_of
+from measures.stored_states import holds
 
 
 class TimelineEvent(NamedTuple):
@@ -89,16 +90,15 @@ def _plan_position() -> dict:
     }
 
 
-# A measure's stored state (``StoredState``) and the count its validity is checked against.
-_STORED = {
-    "event_count": F("latest__event_count"),
-    "stored_count": F("stored_state__event_count"),
-    "stored_inputs": F("stored_state__inputs"),
-    "stored_status": F("stored_state__status"),
-    "stored_phrase": F("stored_state__phrase"),
-    "stored_since": F("stored_state__since_date"),
-    "stored_since_precision": F("stored_state__since_date_precision"),
-}
+def _stored() -> dict:
+    """A measure's stored state (``StoredState``) and whether it holds."""
+    return {
+        "stored_holds": holds(),
+        "stored_status": F("stored_state__status"),
+        "stored_phrase": F("stored_state__phrase"),
+        "stored_since": F("stored_state__since_date"),
+        "stored_since_precision": F("stored_state__since_date_precision"),
+    }
 
 
 def _and_sub_items(
@@ -111,10 +111,10 @@ def _and_sub_items(
     those in ``children_within`` when given: a person sees a parent's wording composed from
     the sub-items they may open only), with the plan's position and each one's latest event
     (``latest_status``, ``latest_on``: ``LatestEvent``); with ``stored``, each one's stored
-    state too (``_STORED``)."""
+    state too (``_stored``)."""
     read = {"latest_status": F("latest__status"), "latest_on": F("latest__effective_on_date")}
     if stored:
-        read |= _STORED
+        read |= _stored()
     if children_within is measures:
         # The sub-items to read are among the measures themselves (the dashboard's: every
         # visible one): nothing to add, every row requested. Unlike the union below this
@@ -140,19 +140,29 @@ def _and_sub_items(
 _JOINED = ("organization", "perspective", "owner_unit")
 
 
-def _loader(model, db: str, attnames: list[str]):
+def _loader(model, db: str, attnames: list[str], annotations: tuple[str, ...] = ()):
     """A function that makes a ``model`` instance from the values of ``attnames`` (all its
-    concrete fields), as ``model.from_db`` does, without ``Model.__init__`` and the field
-    descriptors it goes through (for 20,000 measures they took 0.5 s): the values go
-    straight into the instance's ``__dict__``, where the descriptors read them. Only when
-    nothing listens to ``pre_init`` or ``post_init`` for ``model``; otherwise ``from_db``."""
+    concrete fields) followed by those of ``annotations``, as ``model.from_db`` and
+    ``setattr`` do, without ``Model.__init__`` and the field descriptors it goes through
+    (for 20,000 measures they took 0.5 s): the values go straight into the instance's
+    ``__dict__``, where the descriptors read them. Only when nothing listens to
+    ``pre_init`` or ``post_init`` for ``model`` (a test checks both ways)."""
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        return lambda values: model.from_db(db, attnames, values)
+        width = len(attnames)
+
+        def from_db(values):
+            instance = model.from_db(db, attnames, values[:width])
+            for name, value in zip(annotations, values[width:], strict=True):
+                setattr(instance, name, value)
+            return instance
+
+        return from_db
+    names = [*attnames, *annotations]
     new = object.__new__
 
     def load(values):
         instance = new(model)
-        instance.__dict__.update(zip(attnames, values, strict=True))
+        instance.__dict__.update(zip(names, values, strict=True))
         instance._state = state = ModelState()
         state.adding, state.db = False, db
         return instance
@@ -178,7 +188,7 @@ def _instances(queryset: QuerySet[Countermeasure]) -> list[Countermeasure]:
         *annotations,
         *(f"{field.name}__{name}" for field, names in joined for name in names),
     ]
-    load = _loader(model, queryset.db, [*own, *annotations])
+    load = _loader(model, queryset.db, own, tuple(annotations))
     width = len(own) + len(annotations)
     related_loaders = [
         (field, len(names), _loader(field.related_model, queryset.db, names))
@@ -245,9 +255,12 @@ def measure_states_as_of(
     ``measures`` defaults to every measure that is not archived. Sub-items are read along
     with their parents so that a parent's phrase can be composed from them (only those in
     ``children_within``, when given: the person's visible measures). States come in
-    the plan's order: organization, table position, each sub-item after its parent. Two
-    queries whatever the number of measures: the measures (with organization, perspective
-    and owner unit) and the events effective by ``as_of``; a third with
+    the plan's order: organization, table position, each sub-item after its parent.
+
+    One or two queries whatever the number of measures: the measures (with organization,
+    perspective, owner unit and stored state), then the events effective by ``as_of`` of
+    those whose stored state does not hold or whose latest event comes after ``as_of``
+    (none when every state is stored and the date is after every event); one more with
     ``with_root_causes``, for the pages that show them.
     """
     if measures is None:
@@ -278,21 +291,19 @@ def measure_states_as_of(
 
 
 def _stored_states(rows: list[Countermeasure], as_of: dt.date) -> dict[int, MeasureState]:
-    """{pk: state} of the ``rows`` (read with ``_STORED``) whose stored state holds as of
-    ``as_of``: the date is on or after their latest event, and the state was composed from
-    as many events as they have and from the same inputs (``measure_inputs``)."""
-    states = {}
-    inputs_of = measure_inputs()
-    for row in rows:
-        if (
-            row.stored_count is not None
-            and row.stored_count == row.event_count
-            and row.latest_on <= as_of
-            and row.stored_inputs == inputs_of(row)
-        ):
-            since = stored_date(row.stored_since, row.stored_since_precision)
-            states[row.pk] = MeasureState(row, as_of, row.stored_status, row.stored_phrase, since)
-    return states
+    """{pk: state} of the ``rows`` (read with ``_stored``) whose stored state holds
+    (``stored_states.holds``) on a date on or after their latest event."""
+    return {
+        row.pk: MeasureState(
+            row,
+            as_of,
+            row.stored_status,
+            row.stored_phrase,
+            stored_date(row.stored_since, row.stored_since_precision),
+        )
+        for row in rows
+        if row.stored_holds and row.latest_on <= as_of
+    }
 
 
 def _statuses(rows: list, as_of: dt.date) -> dict[int, str]:

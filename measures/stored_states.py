@@ -1,24 +1,46 @@
 """Each measure's stored state (``StoredState``): its status and 実施状況 phrase after all its
 events, composed here, and read by ``selectors.measure_states_as_of`` in place of composing
-them again, for any date on or after the measure's latest event, while it is valid.
+them again, for any date on or after the measure's latest event, while it holds.
 
 The services store a measure's state in the transaction that records its event or changes
-its wording inputs. What they do not write (bulk loads, the scale generator, an upgrade
-that changes the phrase code, a new fiscal year start) the periodic task
-``measures.store_stale_states`` (and ``manage.py store_states``) catches up; until then the
-reading composes those phrases itself. A stored state is only ever a shortcut: one that is
-missing or stale is never read.
+what its wording reads. What they do not write (bulk loads, the scale generator, an
+upgrade that changes the phrase code, a new fiscal year start, an edit in the database) the
+periodic task ``measures.store_stale_states`` (and ``manage.py store_states``) catches up;
+until then the reading composes those phrases itself. A stored state is only ever a
+shortcut: one that does not hold is never read.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from types import SimpleNamespace
 
-from measures.models import Countermeasure, StoredState
-from measures.phrases import INPUT_FIELDS, measure_inputs, state_as_of
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+
+from measures.db import KeepLatestEvent, KeepStatusRuns
+from measures.models import Countermeasure, LatestEvent, StatusEvent, StoredState
+from measures.phrases import INPUT_FIELDS, phrase_code, state_as_of
+
+logger = logging.getLogger(__name__)
 
 BATCH = 2_000  # measures per read and write
+
+
+def holds() -> ExpressionWrapper:
+    """True for a measure (in a query of measures) whose stored state holds: composed from
+    as many events as it has, by this phrase code under this fiscal year start, from its
+    verb, nature, due date and planned start as they are; false or null otherwise (none
+    stored, or no events)."""
+    same = Q(stored_state__event_count=F("latest__event_count")) & Q(
+        stored_state__phrase_code=phrase_code()
+    )
+    for name in INPUT_FIELDS:
+        equal = Q(**{f"stored_state__{name}": F(name)})
+        if Countermeasure._meta.get_field(name).null:
+            equal |= Q(**{f"stored_state__{name}__isnull": True, f"{name}__isnull": True})
+        same &= equal
+    return ExpressionWrapper(same, output_field=BooleanField())
 
 
 def store_states(measure_ids: Iterable[int]) -> int:
@@ -26,17 +48,18 @@ def store_states(measure_ids: Iterable[int]) -> int:
     stored. Two queries and one write per ``BATCH`` measures.
 
     The count stored is that of the events composed from (read in one statement), so a
-    state composed while another transaction adds an event is stale from that commit on."""
+    state composed while another transaction adds an event does not hold from that commit
+    on; the measure's fields stored are those it was composed from."""
     from measures.selectors import timelines_as_of
 
     ids = sorted(set(measure_ids))
+    code = phrase_code()
     stored = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         timelines = timelines_as_of(batch)
         measures = Countermeasure.objects.filter(pk__in=list(timelines)).only(*INPUT_FIELDS)
         rows = []
-        inputs_of = measure_inputs()
         for measure in measures:
             events = timelines[measure.pk]
             state = state_as_of(measure, events, events[-1].effective_on_date)
@@ -44,7 +67,8 @@ def store_states(measure_ids: Iterable[int]) -> int:
                 StoredState(
                     measure_id=measure.pk,
                     event_count=len(events),
-                    inputs=inputs_of(measure),
+                    phrase_code=code,
+                    **{name: getattr(measure, name) for name in INPUT_FIELDS},
                     status=state.status,
                     phrase=state.phrase,
                     since_date=state.since.value,
@@ -57,7 +81,8 @@ def store_states(measure_ids: Iterable[int]) -> int:
             unique_fields=["measure"],
             update_fields=[
                 "event_count",
-                "inputs",
+                "phrase_code",
+                *INPUT_FIELDS,
                 "status",
                 "phrase",
                 "since_date",
@@ -70,23 +95,55 @@ def store_states(measure_ids: Iterable[int]) -> int:
 
 
 def stale_measure_ids() -> list[int]:
-    """The measures with events whose stored state is missing or stale (one query)."""
-    rows = Countermeasure.objects.filter(latest__isnull=False).values(
-        "pk",
-        "latest__event_count",
-        "stored_state__event_count",
-        "stored_state__inputs",
-        *INPUT_FIELDS,
+    """The measures with events whose stored state is missing or does not hold (one
+    query)."""
+    rows = (
+        Countermeasure.objects.filter(latest__isnull=False)
+        .annotate(holds=holds())
+        .values_list("pk", "holds")
+        .order_by("pk")
     )
-    inputs_of = measure_inputs()
-    return [
-        row["pk"]
-        for row in rows
-        if row["stored_state__event_count"] != row["latest__event_count"]
-        or row["stored_state__inputs"] != inputs_of(SimpleNamespace(**row))
-    ]
+    return [pk for pk, holding in rows if not holding]
+
+
+def miscounted_measure_ids() -> list[int]:
+    """The measures whose kept event count (``LatestEvent``) is not the number of their
+    events: events written while the triggers did not fire (disabled, or a session in
+    replica mode). One query over every event."""
+    kept = dict(LatestEvent.objects.values_list("measure_id", "event_count"))
+    actual = dict(
+        StatusEvent.objects.order_by()
+        .values("measure_id")
+        .annotate(n=Count("id"))
+        .values_list("measure_id", "n")
+    )
+    return sorted(pk for pk in kept.keys() | actual.keys() if kept.get(pk) != actual.get(pk))
+
+
+@transaction.atomic
+def _refill_event_tables() -> None:
+    """Work out every measure's latest event, event count and status runs again from the
+    events (what the migrations do when they install the triggers)."""
+    with connection.cursor() as cursor:
+        for operation in (KeepLatestEvent(counted=True), KeepStatusRuns()):
+            for statement in operation.fill():
+                cursor.execute(statement)
 
 
 def store_stale_states() -> int:
-    """Store the state of every measure whose stored state is missing or stale."""
+    """Store the state of every measure whose stored state is missing or does not hold.
+
+    First it checks the triggers' event counts against the events: a state stored before
+    an event the triggers missed would still match the count. If any differ, it logs an
+    error and works the triggers' tables out again from the events, so those states no
+    longer hold and are stored again here."""
+    miscounted = miscounted_measure_ids()
+    if miscounted:
+        logger.error(
+            "status events written past the triggers: %d measures' latest event and runs "
+            "worked out again from the events (first ids: %s)",
+            len(miscounted),
+            miscounted[:10],
+        )
+        _refill_event_tables()
     return store_states(stale_measure_ids())

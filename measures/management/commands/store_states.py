@@ -5,20 +5,18 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from measures.stored_states import stale_measure_ids, store_states
+from measures.stored_states import store_stale_states
 
 
 class Command(BaseCommand):
     help = (
         "Compose and store the status and wording of every measure whose stored state is "
-        "missing or stale (the as-of reading composes those itself until then)."
+        "missing or does not hold (the as-of reading composes those itself until then); "
+        "first check the triggers' event counts against the events."
     )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        stale = stale_measure_ids()
-        stored = store_states(stale)
+        stored = store_stale_states()
         seconds = time.perf_counter() - started
-        self.stdout.write(
-            f"stored {stored:,} states ({len(stale):,} missing or stale) in {seconds:.1f} s"
-        )
+        self.stdout.write(f"stored {stored:,} states in {seconds:.1f} s")
