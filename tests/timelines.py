@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.db.models import Count
 
+from governance.dates import PrecisionDate
 from measures.models import LatestEvent, StatusEvent, StatusRun
 
 TIMELINE = ("measure_id", "effective_on_date", "recorded_at", "id")
@@ -61,3 +62,21 @@ def counts_by_the_events() -> dict[int, int]:
 
 def counts_kept() -> dict[int, int]:
     return dict(LatestEvent.objects.values_list("measure_id", "event_count"))
+
+
+def insert_past_the_services(measure, status: str, month: PrecisionDate) -> None:
+    """One event of ``measure`` written straight into the table, as a bulk load or an
+    import would (the triggers fire; no service stores the measure's state)."""
+    from django.utils import timezone
+
+    StatusEvent.objects.bulk_create(
+        [
+            StatusEvent(
+                measure=measure,
+                status=status,
+                effective_on_date=month.value,
+                effective_on_date_precision=month.precision,
+                recorded_at=timezone.now(),
+            )
+        ]
+    )

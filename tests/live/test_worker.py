@@ -163,22 +163,14 @@ def test_a_report_whose_message_was_lost_is_rendered_after_the_sweep(workers, li
 def test_the_states_written_past_the_services_are_stored_by_a_worker(worker, live_seed):
     """An import that bypasses the services leaves a measure's stored state stale; beat's
     task, run by a worker, stores it again."""
-    from measures.models import Countermeasure, StatusEvent, StoredState
+    from measures.models import Countermeasure, StoredState
     from measures.stored_states import stale_measure_ids
     from measures.tasks import store_stale
+    from tests.conftest import month
+    from tests.timelines import insert_past_the_services
 
     measure = Countermeasure.objects.get(title__startswith="社長から経営層")
-    StatusEvent.objects.bulk_create(
-        [
-            StatusEvent(
-                measure=measure,
-                status="implemented",
-                effective_on_date=dt.date(2023, 3, 1),
-                effective_on_date_precision="month",
-                recorded_at=timezone.now(),
-            )
-        ]
-    )
+    insert_past_the_services(measure, "implemented", month(2023, 3))
     assert stale_measure_ids() == [measure.pk]
     store_stale.delay()
     wait_for(lambda: stale_measure_ids() == [], worker)

@@ -7,14 +7,13 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from measures import phrases, services
 from measures.models import Countermeasure, LatestEvent, Status, StatusEvent, StoredState
 from measures.selectors import measure_state_as_of, measure_states_as_of
 from measures.stored_states import stale_measure_ids, store_stale_states
 from tests.conftest import SEED_DATE, month
-from tests.timelines import counts_by_the_events, counts_kept
+from tests.timelines import counts_by_the_events, counts_kept, insert_past_the_services
 
 LATER = dt.date(2030, 1, 1)  # after every event
 STALE = "古い文言"  # a wording no measure has: where it shows, a stored state was read
@@ -111,17 +110,7 @@ def test_events_written_past_the_services_are_composed_until_stored(pg):
     """A bulk insert (a back-dated occurrence) leaves the stored state stale: the reading
     composes it, the periodic task's function stores it again."""
     measure = _recurring(pg)
-    StatusEvent.objects.bulk_create(
-        [
-            StatusEvent(
-                measure=measure,
-                status=Status.IMPLEMENTED,
-                effective_on_date=dt.date(2023, 3, 1),
-                effective_on_date_precision="month",
-                recorded_at=timezone.now(),
-            )
-        ]
-    )
+    insert_past_the_services(measure, Status.IMPLEMENTED, month(2023, 3))
     assert counts_by_the_events() == counts_kept()
     assert stale_measure_ids() == [measure.pk]
     expected = "2023年2月、3月、4月実施"
@@ -143,16 +132,7 @@ def test_a_change_of_the_measure_is_stored_by_the_service_and_composed_otherwise
     )
     # A plan without a date (the services ask for one; an import may not): the wording
     # falls back on the measure's due date.
-    StatusEvent.objects.bulk_create(
-        [
-            StatusEvent(
-                measure=measure,
-                status=Status.PLANNED,
-                effective_on_date=dt.date(2023, 5, 1),
-                recorded_at=timezone.now(),
-            )
-        ]
-    )
+    insert_past_the_services(measure, Status.PLANNED, month(2023, 5))
     assert store_stale_states() == 1
     assert StoredState.objects.get(measure=measure).phrase == "2024年3月実施予定"
 
@@ -212,16 +192,8 @@ def test_storing_reads_only_the_fields_the_phrase_reads(pg, officer):
         due=month(2024, 3),
         actor=officer,
     )
-    StatusEvent.objects.bulk_create(  # the wording falls back on the planned start
-        [
-            StatusEvent(
-                measure=measure,
-                status=Status.PLANNED,
-                effective_on_date=dt.date(2023, 5, 1),
-                recorded_at=timezone.now(),
-            )
-        ]
-    )
+    # A plan without a date: the wording falls back on the planned start.
+    insert_past_the_services(measure, Status.PLANNED, month(2023, 5))
     measures = _with_events()
     with CaptureQueriesContext(connection) as ctx:
         stored = store_states(measures)
@@ -236,17 +208,7 @@ def test_events_written_past_the_triggers_are_found_and_their_states_stored_agai
     compares the counts with the events, logs an error, works the triggers' tables out
     again and stores the state anew."""
     measure = _recurring(pg)
-    StatusEvent.objects.bulk_create(
-        [
-            StatusEvent(
-                measure=measure,
-                status=Status.IMPLEMENTED,
-                effective_on_date=dt.date(2023, 3, 1),
-                effective_on_date_precision="month",
-                recorded_at=timezone.now(),
-            )
-        ]
-    )
+    insert_past_the_services(measure, Status.IMPLEMENTED, month(2023, 3))
     LatestEvent.objects.filter(measure=measure).update(event_count=F("event_count") - 1)
     # What the triggers missed: the stored state holds, with the wording of before.
     assert stale_measure_ids() == []
