@@ -43,19 +43,20 @@ _LATER = (
     "(excluded.effective_on_date, excluded.recorded_at, excluded.event_id) > "
     f"({LATEST}.effective_on_date, {LATEST}.recorded_at, {LATEST}.event_id)"
 )
+# The columns that follow the latest event (the upserts move them, the fills set them).
+_MOVABLE = ("event_id", "status", "effective_on_date", "recorded_at")
 _UPSERT = (
     f"INSERT INTO {LATEST} ({_COLUMNS}) "  # noqa: S608
     "VALUES (NEW.measure_id, NEW.id, NEW.status, NEW.effective_on_date, NEW.recorded_at) "
-    "ON CONFLICT (measure_id) DO UPDATE SET event_id = excluded.event_id, "
-    "status = excluded.status, effective_on_date = excluded.effective_on_date, "
-    "recorded_at = excluded.recorded_at "
-    f"WHERE {_LATER};"
+    "ON CONFLICT (measure_id) DO UPDATE SET "
+    + ", ".join(f"{column} = excluded.{column}" for column in _MOVABLE)
+    + f" WHERE {_LATER};"
 )
 # Since migration 0018 the pointer also counts the measure's events: every insert adds one,
 # and moves the other columns only when the new event comes later.
 _MOVED = ", ".join(
     f"{column} = CASE WHEN {_LATER} THEN excluded.{column} ELSE {LATEST}.{column} END"
-    for column in ("event_id", "status", "effective_on_date", "recorded_at")
+    for column in _MOVABLE
 )
 _COUNTED_UPSERT = (
     f"INSERT INTO {LATEST} ({_COLUMNS}, event_count) "  # noqa: S608
@@ -65,23 +66,22 @@ _COUNTED_UPSERT = (
 
 
 def _fill(counted: bool) -> str:
-    """The pointers (and counts) for events recorded before the trigger existed."""
-    count = ", COUNT(*) OVER (PARTITION BY measure_id) AS event_count" if counted else ""
+    """The pointers (with ``counted``, the counts too, overwriting what is there) for
+    events recorded before the trigger existed."""
+    count = ", event_count" if counted else ""
     conflict = (
-        "DO UPDATE SET event_count = excluded.event_count, event_id = excluded.event_id, "
-        "status = excluded.status, effective_on_date = excluded.effective_on_date, "
-        "recorded_at = excluded.recorded_at"
+        "DO UPDATE SET "
+        + ", ".join(f"{column} = excluded.{column}" for column in ("event_count", *_MOVABLE))
         if counted
         else "DO NOTHING"
     )
     return f"""
-        INSERT INTO {LATEST} ({_COLUMNS}{", event_count" if counted else ""})
-        SELECT measure_id, id, status, effective_on_date, recorded_at
-               {", event_count" if counted else ""} FROM (
+        INSERT INTO {LATEST} ({_COLUMNS}{count})
+        SELECT measure_id, id, status, effective_on_date, recorded_at{count} FROM (
             SELECT measure_id, id, status, effective_on_date, recorded_at, ROW_NUMBER() OVER (
                 PARTITION BY measure_id
                 ORDER BY effective_on_date DESC, recorded_at DESC, id DESC
-            ) AS n {count}
+            ) AS n, COUNT(*) OVER (PARTITION BY measure_id) AS event_count
             FROM {EVENTS}
         ) ranked WHERE n = 1
         ON CONFLICT (measure_id) {conflict}

@@ -184,8 +184,7 @@ def countermeasure_update(
     incidents = list(incidents) if incidents is not None else None
     _check_measure(measure, root_causes=root_causes or [], incidents=incidents or [])
     save_tracked(measure, actor=actor, reason=reason)
-    if changed & {"verb", "nature", "due", "planned_start"}:  # what the wording reads
-        store_states([measure.pk])
+    store_states([measure.pk])  # the wording reads some of these fields
     if root_causes is not None:
         measure.root_causes.set(root_causes)
     if incidents is not None:

@@ -12,5 +12,5 @@ __all__ = ["render_report", "requeue", "send_digest", "store_stale", "sweep"]
 @shared_task(name="measures.store_stale_states")
 def store_stale() -> int:
     """Store the states the services did not (bulk loads, a new phrase code): beat runs it
-    every few minutes; the number stored."""
+    every 10 minutes (migration 0018); the number stored."""
     return store_stale_states()

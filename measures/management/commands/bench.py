@@ -159,8 +159,9 @@ class Command(BaseCommand):
     def _reads(self) -> None:
         org = Organization.objects.filter(code__startswith=PREFIX).order_by("code").first()
         everything = Countermeasure.objects.filter(archived_at__isnull=True)
-        # After every event: the stored states answer (``manage.py store_states`` fills them
-        # after the generator); before many latest events, most phrases are composed.
+        # After every event the stored states answer (the generator stores them; after a
+        # change of the phrase code, ``manage.py store_states``); a year earlier, the
+        # measures with later events compose their phrases.
         self._measure(
             f"as of {AS_OF} for all measures",
             lambda: measure_states_as_of(as_of=AS_OF),
