@@ -387,7 +387,8 @@ class StatusRun(models.Model):
 class StoredState(models.Model):
     """A measure's status and 実施状況 phrase after all its events, composed and stored by
     ``measures.stored_states``, so that reading "as of" a date on or after the measure's
-    latest event need not read its events and compose the phrase again.
+    latest event need not read its events and compose the phrase again; for the dates
+    between its first and latest event, its ``StoredStep`` rows, stored with it.
 
     It is used only while it holds (``stored_states.holds``): composed from as many events as
     the measure has now (``LatestEvent.event_count``; the events are append-only, so the
@@ -417,6 +418,8 @@ class StoredState(models.Model):
     phrase = models.TextField(_("status wording"))
     since_date = models.DateField(_("since"))
     since_date_precision = precision_field()
+    # Before this date the measure has no event: its state is composed from none.
+    first_event_on = models.DateField(_("first event"))
     composed_at = models.DateTimeField(_("composed at"), auto_now=True)
 
     since = PrecisionDateAttribute("since_date")
@@ -427,6 +430,46 @@ class StoredState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id}: {self.status} {self.phrase}"
+
+
+class StoredStep(models.Model):
+    """A measure's status and phrase on the days from ``valid_from`` (one of its events'
+    effective date) up to the day before ``valid_to`` (the next later one): a phrase reads
+    only the events effective by the day, so it is the same on all those days. A measure
+    whose latest event is on day L has a step from each earlier event date, up to L; from
+    L on its ``StoredState`` answers.
+
+    Written with the measure's stored state, in the same transaction, and read only while
+    that holds (``stored_states.holds``)."""
+
+    measure = models.ForeignKey(
+        Countermeasure,
+        on_delete=models.CASCADE,
+        related_name="stored_steps",
+        verbose_name=_("countermeasure"),
+        db_index=False,  # the unique index starts with it
+    )
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("until"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    phrase = models.TextField(_("status wording"))
+    since_date = models.DateField(_("since"))
+    since_date_precision = precision_field()
+
+    since = PrecisionDateAttribute("since_date")
+
+    class Meta:
+        verbose_name = _("stored step")
+        verbose_name_plural = _("stored steps")
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "valid_from"], name="storedstep_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_from__lt=F("valid_to")), name="storedstep_from_before_to"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.valid_from}..{self.valid_to}: {self.phrase}"
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -90,14 +91,26 @@ def _plan_position() -> dict:
     }
 
 
-def _stored() -> dict:
-    """A measure's stored state (``StoredState``) and whether it holds."""
+def _stored(as_of: dt.date) -> dict:
+    """A measure's stored state (``StoredState``), whether it holds, and its stored step
+    (``StoredStep``) that covers ``as_of``, if any (``step_status`` null otherwise). The
+    step is read in the same statement as the state, so it comes from the same commit."""
+    step = FilteredRelation(
+        "stored_steps",
+        condition=Q(stored_steps__valid_from__lte=as_of, stored_steps__valid_to__gt=as_of),
+    )
     return {
         "stored_holds": holds(),
         "stored_status": F("stored_state__status"),
         "stored_phrase": F("stored_state__phrase"),
         "stored_since": F("stored_state__since_date"),
         "stored_since_precision": F("stored_state__since_date_precision"),
+        "stored_first_on": F("stored_state__first_event_on"),
+        "step": step,
+        "step_status": F("step__status"),
+        "step_phrase": F("step__phrase"),
+        "step_since": F("step__since_date"),
+        "step_since_precision": F("step__since_date_precision"),
     }
 
 
@@ -105,16 +118,16 @@ def _and_sub_items(
     measures: QuerySet[Countermeasure],
     children_within: QuerySet[Countermeasure] | None,
     *,
-    stored: bool = False,
+    stored_as_of: dt.date | None = None,
 ) -> QuerySet[Countermeasure]:
     """``measures`` (``requested`` true) and their sub-items that are not archived (only
     those in ``children_within`` when given: a person sees a parent's wording composed from
     the sub-items they may open only), with the plan's position and each one's latest event
-    (``latest_status``, ``latest_on``: ``LatestEvent``); with ``stored``, each one's stored
-    state too (``_stored``)."""
+    (``latest_status``, ``latest_on``: ``LatestEvent``); with ``stored_as_of``, each one's
+    stored state and step for that date too (``_stored``)."""
     read = {"latest_status": F("latest__status"), "latest_on": F("latest__effective_on_date")}
-    if stored:
-        read |= _stored()
+    if stored_as_of is not None:
+        read |= _stored(stored_as_of)
     if children_within is measures:
         # The sub-items to read are among the measures themselves (the dashboard's: every
         # visible one): nothing to add, every row requested. Unlike the union below this
@@ -224,7 +237,7 @@ def _with_sub_items(
     measures: QuerySet[Countermeasure],
     children_within: QuerySet[Countermeasure] | None,
     *prefetch: str,
-    stored: bool = False,
+    stored_as_of: dt.date | None = None,
 ) -> list[Countermeasure]:
     """``_and_sub_items`` as model instances in the plan's order: organization, table
     position, each sub-item right after its parent.
@@ -232,7 +245,7 @@ def _with_sub_items(
     One query whatever the data (the page query counts are pinned), and one for each of
     ``prefetch``: organization, perspective and owner unit are joined; the parent's
     position is read in the same query, not the parent itself."""
-    rows = _instances(_and_sub_items(measures, children_within, stored=stored))
+    rows = _instances(_and_sub_items(measures, children_within, stored_as_of=stored_as_of))
     if prefetch:
         prefetch_related_objects(rows, *prefetch)
     rows.sort(
@@ -258,22 +271,27 @@ def measure_states_as_of(
     the plan's order: organization, table position, each sub-item after its parent.
 
     One or two queries whatever the number of measures: the measures (with organization,
-    perspective, owner unit and stored state), then the events effective by ``as_of`` of
-    those whose stored state does not hold or whose latest event comes after ``as_of``
-    (none when every state is stored and the date is after every event); one more with
-    ``with_root_causes``, for the pages that show them.
+    perspective, owner unit, stored state and the stored step for ``as_of``), then the
+    events effective by ``as_of`` of those whose stored state does not hold (none when
+    every state is stored); one more with ``with_root_causes``, for the pages that show
+    them.
     """
     if measures is None:
         measures = Countermeasure.objects.filter(archived_at__isnull=True)
         if children_within is None:  # every sub-item not archived is among them
             children_within = measures
     rows = _with_sub_items(
-        measures, children_within, *(["root_causes"] * with_root_causes), stored=True
+        measures, children_within, *(["root_causes"] * with_root_causes), stored_as_of=as_of
     )
-    states = _stored_states(rows, as_of)
-    # Events only for the measures that have some and no stored state to read.
+    states, before_first = _stored_states(rows, as_of)
+    # Events only for the measures that have some by then and no stored state to read.
     events = timelines_as_of(
-        [m.pk for m in rows if m.latest_on is not None and m.pk not in states], as_of
+        [
+            m.pk
+            for m in rows
+            if m.latest_on is not None and m.pk not in states and m.pk not in before_first
+        ],
+        as_of,
     )
     children: dict[int, list[Countermeasure]] = defaultdict(list)
     for row in rows:
@@ -290,20 +308,39 @@ def measure_states_as_of(
     return [state_of(row) for row in rows if row.requested]
 
 
-def _stored_states(rows: list[Countermeasure], as_of: dt.date) -> dict[int, MeasureState]:
+def _stored_states(
+    rows: list[Countermeasure], as_of: dt.date
+) -> tuple[dict[int, MeasureState], set[int]]:
     """{pk: state} of the ``rows`` (read with ``_stored``) whose stored state holds
-    (``stored_states.holds``) on a date on or after their latest event."""
-    return {
-        row.pk: MeasureState(
-            row,
-            as_of,
-            row.stored_status,
-            row.stored_phrase,
-            stored_date(row.stored_since, row.stored_since_precision),
-        )
-        for row in rows
-        if row.stored_holds and row.latest_on <= as_of
-    }
+    (``stored_states.holds``): on or after their latest event the stored state, between
+    their first and latest event the stored step; and the ids of those whose stored state
+    holds and whose first event comes after ``as_of`` (their state is composed from no
+    event: none to read)."""
+    states = {}
+    before_first = set()
+    for row in rows:
+        if not row.stored_holds:
+            continue
+        if row.latest_on <= as_of:
+            states[row.pk] = MeasureState(
+                row,
+                as_of,
+                row.stored_status,
+                row.stored_phrase,
+                stored_date(row.stored_since, row.stored_since_precision),
+            )
+        elif row.step_status is not None:
+            states[row.pk] = MeasureState(
+                row,
+                as_of,
+                row.step_status,
+                row.step_phrase,
+                stored_date(row.step_since, row.step_since_precision),
+            )
+        elif as_of < row.stored_first_on:
+            before_first.add(row.pk)
+        # Otherwise a step is missing (deleted by hand): the events are read.
+    return states, before_first
 
 
 def _statuses(rows: list, as_of: dt.date) -> dict[int, str]:

@@ -1,6 +1,7 @@
 """Each measure's stored state (``StoredState``): its status and 実施状況 phrase after all its
-events, composed here, and read by ``selectors.measure_states_as_of`` in place of composing
-them again, for any date on or after the measure's latest event, while it holds.
+events, and on the days between its earlier events (``StoredStep``), composed here, and
+read by ``selectors.measure_states_as_of`` in place of composing them again, for any date,
+while it holds.
 
 The services store a measure's state in the transaction that records its event or changes
 what its wording reads. What they do not write (bulk loads, the scale generator, an
@@ -13,14 +14,16 @@ shortcut: one that does not hold is never read.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 
+from governance.db import copy_rows
 from measures.db import KeepLatestEvent, KeepStatusRuns
-from measures.models import Countermeasure, LatestEvent, StatusEvent, StoredState
-from measures.phrases import INPUT_FIELDS, phrase_code, state_as_of
+from measures.models import Countermeasure, LatestEvent, StatusEvent, StoredState, StoredStep
+from measures.phrases import INPUT_FIELDS, Event, MeasureState, phrase_code, state_as_of
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +46,37 @@ def holds() -> ExpressionWrapper:
     return ExpressionWrapper(same, output_field=BooleanField())
 
 
+def steps(
+    measure: Countermeasure, events: Sequence[Event]
+) -> list[tuple[dt.date, dt.date | None, MeasureState]]:
+    """(from, until, state) for each of the measure's event dates, oldest first: its state
+    as of every day from that date up to the day before ``until``, the next event date
+    (None for the latest: every day from then on). ``events`` in timeline order."""
+    stretches = []
+    for end in range(1, len(events) + 1):
+        day = events[end - 1].effective_on_date
+        until = events[end].effective_on_date if end < len(events) else None
+        if until != day:  # the last event of its day
+            stretches.append((day, until, state_as_of(measure, events[:end], day)))
+    return stretches
+
+
+STEP_FIELDS = [
+    "measure_id",
+    "valid_from",
+    "valid_to",
+    "status",
+    "phrase",
+    "since_date",
+    "since_date_precision",
+]
+
+
 def store_states(measure_ids: Iterable[int]) -> int:
-    """Compose and store the state of each of ``measure_ids`` that has events; the number
-    stored. Two queries and one write per ``BATCH`` measures.
+    """Compose and store the state of each of ``measure_ids`` that has events, after all
+    of them and between them (its steps); the number of measures stored. Per ``BATCH``
+    measures two reads and, in one transaction, a delete and two writes (the steps with
+    ``COPY`` on PostgreSQL).
 
     The count stored is that of the events composed from (read in one statement), so a
     state composed while another transaction adds an event does not hold from that commit
@@ -59,10 +90,14 @@ def store_states(measure_ids: Iterable[int]) -> int:
         batch = ids[start : start + BATCH]
         timelines = timelines_as_of(batch)
         measures = Countermeasure.objects.filter(pk__in=list(timelines)).only(*INPUT_FIELDS)
-        rows = []
+        rows, step_rows = [], []
         for measure in measures:
             events = timelines[measure.pk]
-            state = state_as_of(measure, events, events[-1].effective_on_date)
+            *earlier, (_latest_on, _until, state) = steps(measure, events)
+            step_rows.extend(
+                (measure.pk, day, until, s.status, s.phrase, s.since.value, s.since.precision)
+                for day, until, s in earlier
+            )
             rows.append(
                 StoredState(
                     measure_id=measure.pk,
@@ -73,23 +108,28 @@ def store_states(measure_ids: Iterable[int]) -> int:
                     phrase=state.phrase,
                     since_date=state.since.value,
                     since_date_precision=state.since.precision,
+                    first_event_on=events[0].effective_on_date,
                 )
             )
-        StoredState.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["measure"],
-            update_fields=[
-                "event_count",
-                "phrase_code",
-                *INPUT_FIELDS,
-                "status",
-                "phrase",
-                "since_date",
-                "since_date_precision",
-                "composed_at",
-            ],
-        )
+        with transaction.atomic():
+            StoredStep.objects.filter(measure_id__in=[row.measure_id for row in rows]).delete()
+            copy_rows(StoredStep, STEP_FIELDS, step_rows)
+            StoredState.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["measure"],
+                update_fields=[
+                    "event_count",
+                    "phrase_code",
+                    *INPUT_FIELDS,
+                    "status",
+                    "phrase",
+                    "since_date",
+                    "since_date_precision",
+                    "first_event_on",
+                    "composed_at",
+                ],
+            )
         stored += len(rows)
     return stored
 
