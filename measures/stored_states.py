@@ -13,8 +13,8 @@ shortcut: one that does not hold is never read.
 
 from __future__ import annotations
 
-import logging
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction

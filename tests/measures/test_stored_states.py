@@ -2,6 +2,7 @@
 composing them again, and only while they were composed from what the measure is now."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.db import connection, transaction
@@ -105,7 +106,7 @@ def test_the_steps_cover_each_measure_from_its_first_event_to_its_latest(seed, o
     ):
         steps.setdefault(measure_id, []).append((start, end))
     assert steps == {
-        pk: list(zip(days, days[1:], strict=False)) for pk, days in dates.items() if len(days) > 1
+        pk: list(itertools.pairwise(days)) for pk, days in dates.items() if len(days) > 1
     }
     firsts = dict(StoredState.objects.values_list("measure_id", "first_event_on"))
     assert firsts == {pk: days[0] for pk, days in dates.items()}
