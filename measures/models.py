@@ -420,7 +420,9 @@ class StoredState(models.Model):
     since_date_precision = precision_field()
     # Before this date the measure has no event: its state is composed from none.
     first_event_on = models.DateField(_("first event"))
-    composed_at = models.DateTimeField(_("composed at"), auto_now=True)
+    # When it was stored, as on its steps: a step read with another time than its state's
+    # was stored by another transaction than the state read.
+    composed_at = models.DateTimeField(_("composed at"))
 
     since = PrecisionDateAttribute("since_date")
 
@@ -439,8 +441,9 @@ class StoredStep(models.Model):
     whose latest event is on day L has a step from each earlier event date, up to L; from
     L on its ``StoredState`` answers.
 
-    Written with the measure's stored state, in the same transaction, and read only while
-    that holds (``stored_states.holds``)."""
+    Written with the measure's stored state, in the same transaction, and read only with
+    the state it was written with (``composed_at``), while that holds
+    (``stored_states.holds``)."""
 
     measure = models.ForeignKey(
         Countermeasure,
@@ -455,6 +458,7 @@ class StoredStep(models.Model):
     phrase = models.TextField(_("status wording"))
     since_date = models.DateField(_("since"))
     since_date_precision = precision_field()
+    composed_at = models.DateTimeField(_("composed at"))  # its state's
 
     since = PrecisionDateAttribute("since_date")
 
@@ -462,7 +466,9 @@ class StoredStep(models.Model):
         verbose_name = _("stored step")
         verbose_name_plural = _("stored steps")
         constraints = [
-            models.UniqueConstraint(fields=["measure", "valid_from"], name="storedstep_unique"),
+            # Unique by its end: the reading looks a date up by the steps that end after it,
+            # few for a recent date.
+            models.UniqueConstraint(fields=["measure", "valid_to"], name="storedstep_unique"),
             models.CheckConstraint(
                 condition=Q(valid_from__lt=F("valid_to")), name="storedstep_from_before_to"
             ),

@@ -16,7 +16,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -29,7 +28,14 @@ from django.db.models.functions import Coalesce, Collate
 from django.db.models.signals import post_init, pre_init
 
 from governance.dates import PrecisionDate, PrecisionDateAttribute, stored_date
-from measures.models import Countermeasure, Status, StatusEvent, StatusRun, is_overdue
+from measures.models import (
+    Countermeasure,
+    Status,
+    StatusEvent,
+    StatusRun,
+    StoredStep,
+    is_overdue,
+)
 from measures.phrases import MeasureState, combined_status, state_as_of
 from measures.stored_states import holds
 
@@ -91,14 +97,8 @@ def _plan_position() -> dict:
     }
 
 
-def _stored(as_of: dt.date) -> dict:
-    """A measure's stored state (``StoredState``), whether it holds, and its stored step
-    (``StoredStep``) that covers ``as_of``, if any (``step_status`` null otherwise). The
-    step is read in the same statement as the state, so it comes from the same commit."""
-    step = FilteredRelation(
-        "stored_steps",
-        condition=Q(stored_steps__valid_from__lte=as_of, stored_steps__valid_to__gt=as_of),
-    )
+def _stored() -> dict:
+    """A measure's stored state (``StoredState``) and whether it holds."""
     return {
         "stored_holds": holds(),
         "stored_status": F("stored_state__status"),
@@ -106,11 +106,7 @@ def _stored(as_of: dt.date) -> dict:
         "stored_since": F("stored_state__since_date"),
         "stored_since_precision": F("stored_state__since_date_precision"),
         "stored_first_on": F("stored_state__first_event_on"),
-        "step": step,
-        "step_status": F("step__status"),
-        "step_phrase": F("step__phrase"),
-        "step_since": F("step__since_date"),
-        "step_since_precision": F("step__since_date_precision"),
+        "stored_at": F("stored_state__composed_at"),
     }
 
 
@@ -118,16 +114,16 @@ def _and_sub_items(
     measures: QuerySet[Countermeasure],
     children_within: QuerySet[Countermeasure] | None,
     *,
-    stored_as_of: dt.date | None = None,
+    stored: bool = False,
 ) -> QuerySet[Countermeasure]:
     """``measures`` (``requested`` true) and their sub-items that are not archived (only
     those in ``children_within`` when given: a person sees a parent's wording composed from
     the sub-items they may open only), with the plan's position and each one's latest event
-    (``latest_status``, ``latest_on``: ``LatestEvent``); with ``stored_as_of``, each one's
-    stored state and step for that date too (``_stored``)."""
+    (``latest_status``, ``latest_on``: ``LatestEvent``); with ``stored``, each one's stored
+    state too (``_stored``)."""
     read = {"latest_status": F("latest__status"), "latest_on": F("latest__effective_on_date")}
-    if stored_as_of is not None:
-        read |= _stored(stored_as_of)
+    if stored:
+        read |= _stored()
     if children_within is measures:
         # The sub-items to read are among the measures themselves (the dashboard's: every
         # visible one): nothing to add, every row requested. Unlike the union below this
@@ -237,7 +233,7 @@ def _with_sub_items(
     measures: QuerySet[Countermeasure],
     children_within: QuerySet[Countermeasure] | None,
     *prefetch: str,
-    stored_as_of: dt.date | None = None,
+    stored: bool = False,
 ) -> list[Countermeasure]:
     """``_and_sub_items`` as model instances in the plan's order: organization, table
     position, each sub-item right after its parent.
@@ -245,7 +241,7 @@ def _with_sub_items(
     One query whatever the data (the page query counts are pinned), and one for each of
     ``prefetch``: organization, perspective and owner unit are joined; the parent's
     position is read in the same query, not the parent itself."""
-    rows = _instances(_and_sub_items(measures, children_within, stored_as_of=stored_as_of))
+    rows = _instances(_and_sub_items(measures, children_within, stored=stored))
     if prefetch:
         prefetch_related_objects(rows, *prefetch)
     rows.sort(
@@ -270,18 +266,19 @@ def measure_states_as_of(
     ``children_within``, when given: the person's visible measures). States come in
     the plan's order: organization, table position, each sub-item after its parent.
 
-    One or two queries whatever the number of measures: the measures (with organization,
-    perspective, owner unit, stored state and the stored step for ``as_of``), then the
-    events effective by ``as_of`` of those whose stored state does not hold (none when
-    every state is stored); one more with ``with_root_causes``, for the pages that show
-    them.
+    One to three queries whatever the number of measures: the measures (with organization,
+    perspective, owner unit and stored state); the stored steps that cover ``as_of``, for
+    the measures whose stored state holds and whose latest event comes after it (none for
+    a date after every event); the events effective by ``as_of`` of those whose stored
+    state does not hold (none when every state is stored). One more with
+    ``with_root_causes``, for the pages that show them.
     """
     if measures is None:
         measures = Countermeasure.objects.filter(archived_at__isnull=True)
         if children_within is None:  # every sub-item not archived is among them
             children_within = measures
     rows = _with_sub_items(
-        measures, children_within, *(["root_causes"] * with_root_causes), stored_as_of=as_of
+        measures, children_within, *(["root_causes"] * with_root_causes), stored=True
     )
     states, before_first = _stored_states(rows, as_of)
     # Events only for the measures that have some by then and no stored state to read.
@@ -313,11 +310,12 @@ def _stored_states(
 ) -> tuple[dict[int, MeasureState], set[int]]:
     """{pk: state} of the ``rows`` (read with ``_stored``) whose stored state holds
     (``stored_states.holds``): on or after their latest event the stored state, between
-    their first and latest event the stored step; and the ids of those whose stored state
-    holds and whose first event comes after ``as_of`` (their state is composed from no
-    event: none to read)."""
+    their first and latest event the stored step (``_stepped``); and the ids of those whose
+    stored state holds and whose first event comes after ``as_of`` (their state is composed
+    from no event: none to read)."""
     states = {}
     before_first = set()
+    between = []
     for row in rows:
         if not row.stored_holds:
             continue
@@ -329,18 +327,36 @@ def _stored_states(
                 row.stored_phrase,
                 stored_date(row.stored_since, row.stored_since_precision),
             )
-        elif row.step_status is not None:
-            states[row.pk] = MeasureState(
-                row,
-                as_of,
-                row.step_status,
-                row.step_phrase,
-                stored_date(row.step_since, row.step_since_precision),
-            )
         elif as_of < row.stored_first_on:
             before_first.add(row.pk)
-        # Otherwise a step is missing (deleted by hand): the events are read.
+        else:
+            between.append(row)
+    states.update(_stepped(between, as_of))
     return states, before_first
+
+
+def _stepped(rows: list[Countermeasure], as_of: dt.date) -> dict[int, MeasureState]:
+    """{pk: state} of the ``rows`` from their stored step that covers ``as_of`` (one query,
+    none for no rows), where the step was stored with the state the row was read with (the
+    same ``composed_at``): a state stored anew since then came with other steps. A row left
+    out (stored anew, or a step deleted by hand) reads its events."""
+    if not rows:
+        return {}
+    by_pk = {row.pk: row for row in rows}
+    found = (
+        StoredStep.objects.filter(
+            _among("measure_id", list(by_pk)), valid_to__gt=as_of, valid_from__lte=as_of
+        )
+        .order_by()
+        .values_list(
+            "measure_id", "status", "phrase", "since_date", "since_date_precision", "composed_at"
+        )
+    )
+    return {
+        pk: MeasureState(by_pk[pk], as_of, status, phrase, stored_date(since, precision))
+        for pk, status, phrase, since, precision, composed_at in found
+        if composed_at == by_pk[pk].stored_at
+    }
 
 
 def _statuses(rows: list, as_of: dt.date) -> dict[int, str]:

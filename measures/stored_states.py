@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.utils import timezone
 
 from governance.db import copy_rows
 from measures.db import KeepLatestEvent, KeepStatusRuns
@@ -69,6 +70,7 @@ STEP_FIELDS = [
     "phrase",
     "since_date",
     "since_date_precision",
+    "composed_at",
 ]
 
 
@@ -90,12 +92,13 @@ def store_states(measure_ids: Iterable[int]) -> int:
         batch = ids[start : start + BATCH]
         timelines = timelines_as_of(batch)
         measures = Countermeasure.objects.filter(pk__in=list(timelines)).only(*INPUT_FIELDS)
+        now = timezone.now()  # the states' and their steps' (``selectors._stepped``)
         rows, step_rows = [], []
         for measure in measures:
             events = timelines[measure.pk]
             *earlier, (_latest_on, _until, state) = steps(measure, events)
             step_rows.extend(
-                (measure.pk, day, until, s.status, s.phrase, s.since.value, s.since.precision)
+                (measure.pk, day, until, s.status, s.phrase, s.since.value, s.since.precision, now)
                 for day, until, s in earlier
             )
             rows.append(
@@ -109,6 +112,7 @@ def store_states(measure_ids: Iterable[int]) -> int:
                     since_date=state.since.value,
                     since_date_precision=state.since.precision,
                     first_event_on=events[0].effective_on_date,
+                    composed_at=now,
                 )
             )
         with transaction.atomic():
