@@ -420,9 +420,10 @@ class StoredState(models.Model):
     since_date_precision = precision_field()
     # Before this date the measure has no event: its state is composed from none.
     first_event_on = models.DateField(_("first event"))
-    # When it was stored, as on its steps: a step read with another time than its state's
-    # was stored by another transaction than the state read.
-    composed_at = models.DateTimeField(_("composed at"))
+    # Which store wrote it and its steps (a number of its own, the same on its steps): a
+    # step read with another than its state's came from another store than the state.
+    batch = models.BigIntegerField(_("batch"))
+    composed_at = models.DateTimeField(_("composed at"), auto_now=True)
 
     since = PrecisionDateAttribute("since_date")
 
@@ -442,8 +443,7 @@ class StoredStep(models.Model):
     L on its ``StoredState`` answers.
 
     Written with the measure's stored state, in the same transaction, and read only with
-    the state it was written with (``composed_at``), while that holds
-    (``stored_states.holds``)."""
+    the state it was written with (``batch``), while that holds (``stored_states.holds``)."""
 
     measure = models.ForeignKey(
         Countermeasure,
@@ -458,7 +458,7 @@ class StoredStep(models.Model):
     phrase = models.TextField(_("status wording"))
     since_date = models.DateField(_("since"))
     since_date_precision = precision_field()
-    composed_at = models.DateTimeField(_("composed at"))  # its state's
+    batch = models.BigIntegerField(_("batch"))  # its state's
 
     since = PrecisionDateAttribute("since_date")
 

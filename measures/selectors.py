@@ -106,7 +106,7 @@ def _stored() -> dict:
         "stored_since": F("stored_state__since_date"),
         "stored_since_precision": F("stored_state__since_date_precision"),
         "stored_first_on": F("stored_state__first_event_on"),
-        "stored_at": F("stored_state__composed_at"),
+        "stored_batch": F("stored_state__batch"),
     }
 
 
@@ -118,19 +118,23 @@ def _and_sub_items(
 ) -> QuerySet[Countermeasure]:
     """``measures`` (``requested`` true) and their sub-items that are not archived (only
     those in ``children_within`` when given: a person sees a parent's wording composed from
-    the sub-items they may open only), with the plan's position and each one's latest event
-    (``latest_status``, ``latest_on``: ``LatestEvent``); with ``stored``, each one's stored
-    state too (``_stored``)."""
-    read = {"latest_status": F("latest__status"), "latest_on": F("latest__effective_on_date")}
+    the sub-items they may open only), with the parent's position (``parent_position``)
+    and each one's latest event (``latest_status``, ``latest_on``: ``LatestEvent``); with
+    ``stored``, each one's stored state too (``_stored``)."""
+    # The parent's position as it is (sorted in Python, ``_plan_key``): no expression
+    # whose value Django converts row by row.
+    read = {
+        "latest_status": F("latest__status"),
+        "latest_on": F("latest__effective_on_date"),
+        "parent_position": F("parent__position"),
+    }
     if stored:
         read |= _stored()
     if children_within is measures:
         # The sub-items to read are among the measures themselves (the dashboard's: every
         # visible one): nothing to add, every row requested. Unlike the union below this
         # keeps the rows of ``measures`` as they are: pass a queryset without duplicates.
-        return measures.annotate(
-            requested=Value(True, output_field=BooleanField()), **read, **_plan_position()
-        )
+        return measures.annotate(requested=Value(True, output_field=BooleanField()), **read)
     wanted = measures.order_by().values("pk")
     children = Countermeasure.objects.filter(parent__in=wanted, archived_at__isnull=True)
     if children_within is not None:
@@ -141,7 +145,6 @@ def _and_sub_items(
     return Countermeasure.objects.filter(pk__in=every).annotate(
         requested=ExpressionWrapper(Q(pk__in=wanted), output_field=BooleanField()),
         **read,
-        **_plan_position(),
     )
 
 
@@ -246,7 +249,7 @@ def _with_sub_items(
         prefetch_related_objects(rows, *prefetch)
     rows.sort(
         key=lambda m: _plan_key(
-            m.organization.code, m.group_position if m.parent_id else None, m.position, m.code
+            m.organization.code, m.parent_position if m.parent_id else None, m.position, m.code
         )
     )
     return rows
@@ -338,8 +341,8 @@ def _stored_states(
 def _stepped(rows: list[Countermeasure], as_of: dt.date) -> dict[int, MeasureState]:
     """{pk: state} of the ``rows`` from their stored step that covers ``as_of`` (one query,
     none for no rows), where the step was stored with the state the row was read with (the
-    same ``composed_at``): a state stored anew since then came with other steps. A row left
-    out (stored anew, or a step deleted by hand) reads its events."""
+    same ``batch``): a state stored anew since then came with other steps. A row left out
+    (stored anew, or a step deleted by hand) reads its events."""
     if not rows:
         return {}
     by_pk = {row.pk: row for row in rows}
@@ -349,13 +352,13 @@ def _stepped(rows: list[Countermeasure], as_of: dt.date) -> dict[int, MeasureSta
         )
         .order_by()
         .values_list(
-            "measure_id", "status", "phrase", "since_date", "since_date_precision", "composed_at"
+            "measure_id", "status", "phrase", "since_date", "since_date_precision", "batch"
         )
     )
     return {
         pk: MeasureState(by_pk[pk], as_of, status, phrase, stored_date(since, precision))
-        for pk, status, phrase, since, precision, composed_at in found
-        if composed_at == by_pk[pk].stored_at
+        for pk, status, phrase, since, precision, batch in found
+        if batch == by_pk[pk].stored_batch
     }
 
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
-from django.utils import timezone
 
 from governance.db import copy_rows
 from measures.db import KeepLatestEvent, KeepStatusRuns
@@ -70,7 +70,7 @@ STEP_FIELDS = [
     "phrase",
     "since_date",
     "since_date_precision",
-    "composed_at",
+    "batch",
 ]
 
 
@@ -89,16 +89,27 @@ def store_states(measure_ids: Iterable[int]) -> int:
     code = phrase_code()
     stored = 0
     for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        timelines = timelines_as_of(batch)
+        chunk = ids[start : start + BATCH]
+        timelines = timelines_as_of(chunk)
         measures = Countermeasure.objects.filter(pk__in=list(timelines)).only(*INPUT_FIELDS)
-        now = timezone.now()  # the states' and their steps' (``selectors._stepped``)
+        # One number for this batch's states and steps (``selectors._stepped``): nanoseconds
+        # since the epoch, never the same for two stores of a measure.
+        number = time.time_ns()
         rows, step_rows = [], []
         for measure in measures:
             events = timelines[measure.pk]
             *earlier, (_latest_on, _until, state) = steps(measure, events)
             step_rows.extend(
-                (measure.pk, day, until, s.status, s.phrase, s.since.value, s.since.precision, now)
+                (
+                    measure.pk,
+                    day,
+                    until,
+                    s.status,
+                    s.phrase,
+                    s.since.value,
+                    s.since.precision,
+                    number,
+                )
                 for day, until, s in earlier
             )
             rows.append(
@@ -112,7 +123,7 @@ def store_states(measure_ids: Iterable[int]) -> int:
                     since_date=state.since.value,
                     since_date_precision=state.since.precision,
                     first_event_on=events[0].effective_on_date,
-                    composed_at=now,
+                    batch=number,
                 )
             )
         with transaction.atomic():
@@ -131,6 +142,7 @@ def store_states(measure_ids: Iterable[int]) -> int:
                     "since_date",
                     "since_date_precision",
                     "first_event_on",
+                    "batch",
                     "composed_at",
                 ],
             )
