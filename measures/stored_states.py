@@ -192,7 +192,8 @@ def store_stale_states() -> int:
     First it checks the triggers' event counts against the events: a state stored before
     an event the triggers missed would still match the count. If any differ, it logs an
     error and works the triggers' tables out again from the events, so those states no
-    longer hold and are stored again here."""
+    longer hold and are stored again here. After storing many, it updates PostgreSQL's
+    statistics of the two tables."""
     miscounted = miscounted_measure_ids()
     if miscounted:
         logger.error(
@@ -202,4 +203,11 @@ def store_stale_states() -> int:
             miscounted[:10],
         )
         _refill_event_tables()
-    return store_states(stale_measure_ids())
+    stored = store_states(stale_measure_ids())
+    if stored >= BATCH and connection.vendor == "postgresql":
+        # Many states and steps rewritten (after an upgrade or a bulk load): fresh
+        # statistics now, not when autovacuum comes round; before them the planner guessed
+        # the steps' sizes and joined every measure for a page's few rows.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {StoredState._meta.db_table}, {StoredStep._meta.db_table}")
+    return stored

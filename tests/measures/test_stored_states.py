@@ -359,3 +359,21 @@ def test_the_reading_is_the_same_with_something_listening_to_model_init(seed):
         post_init.disconnect(listener)
     assert Countermeasure in seen
     assert slow == fast
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_storing_many_states_updates_the_planner_statistics(seed, monkeypatch):
+    """After a store of many states (an upgrade, a bulk load) the periodic task analyses the
+    states' and steps' tables: before it, PostgreSQL guessed the steps' sizes and read
+    every measure for a page's few rows. A few states leave the statistics to autovacuum."""
+    from measures import stored_states
+
+    def analyses(batch: int) -> list[str]:
+        monkeypatch.setattr(stored_states, "BATCH", batch)
+        StoredState.objects.all().delete()
+        with CaptureQueriesContext(connection) as ctx:
+            assert store_stale_states() == len(_with_events())
+        return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("ANALYZE")]
+
+    assert analyses(batch=10_000) == []
+    assert analyses(batch=10) == ["ANALYZE measures_storedstate, measures_storedstep"]
