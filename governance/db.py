@@ -179,6 +179,12 @@ def copy_rows(model: type[models.Model], fields: list[str], rows: Iterable[tuple
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    # Through Django's wrapper of database errors, as its own statements: a broken
+    # constraint is django.db.IntegrityError, not psycopg's own.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement) as copy,
+    ):
         for row in rows:
             copy.write_row(row)

@@ -144,6 +144,54 @@ def test_a_stored_step_is_read_on_its_days_while_the_state_holds(pg):
     assert len(ctx.captured_queries) == 3  # the measure, its step (none), its events
 
 
+def test_on_each_side_of_every_event_date_the_steps_read_as_the_composed_ones(pg, officer):
+    """A measure with four event dates, two events on an earlier one (implemented and
+    verified the same day): on each event date, the day before and the day after, the
+    stored reading equals the composed one (the steps begin on their date and end the day
+    before the next)."""
+    measure = services.countermeasure_create(
+        organization=pg,
+        code="STEPS-1",
+        title="段階を追う対策",
+        nature="one_off",
+        position=402,
+        due=month(2023, 12),
+        actor=officer,
+    )
+    record = services.countermeasure_record_status
+    record(measure=measure, status=Status.IN_PROGRESS, effective_on=month(2023, 6), actor=officer)
+    record(measure=measure, status=Status.IMPLEMENTED, effective_on=month(2023, 8), actor=officer)
+    services.countermeasure_verify_effectiveness(
+        measure=measure, effective=False, effective_on=month(2023, 8), note="不十分", actor=officer
+    )
+    services.countermeasure_reopen(
+        measure=measure, effective_on=month(2023, 10), note="再開", actor=officer
+    )
+    record(measure=measure, status=Status.IN_PROGRESS, effective_on=month(2024, 1), actor=officer)
+    assert StoredStep.objects.filter(measure=measure).count() == 3
+    days = [
+        day + dt.timedelta(days=shift)
+        for day in StatusEvent.objects.filter(measure=measure).values_list(
+            "effective_on_date", flat=True
+        )
+        for shift in (-1, 0, 1)
+    ]
+
+    def phrases() -> list[tuple]:
+        return [
+            (s.status, s.phrase, s.since)
+            for day in days
+            for s in [measure_state_as_of(measure=measure, as_of=day)]
+        ]
+
+    stored = phrases()
+    with transaction.atomic():
+        StoredState.objects.filter(measure=measure).delete()
+        assert stored == phrases()
+        transaction.set_rollback(True)
+    assert "2023年8月実施（2023年8月有効性評価で効果不十分）" in {p for _, p, _ in stored}
+
+
 def test_a_step_is_read_only_with_the_state_it_was_stored_with(pg):
     """A state stored anew between reading the measures and reading their steps (another
     transaction) came with its own steps: the ones read then are not taken for the state
@@ -376,4 +424,40 @@ def test_storing_many_states_updates_the_planner_statistics(seed, monkeypatch):
         return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("ANALYZE")]
 
     assert analyses(batch=10_000) == []
-    assert analyses(batch=10) == ["ANALYZE measures_storedstate, measures_storedstep"]
+    assert analyses(batch=10) == ['ANALYZE "measures_storedstate", "measures_storedstep"']
+
+
+def test_a_store_that_collides_with_another_leaves_the_other_standing(pg, officer, monkeypatch):
+    """Two stores of one measure at once (beat's task while a person records an event):
+    the second cannot delete the steps the first committed after its delete, and its
+    insert collides with them. The person's event is recorded all the same; the first
+    store's state and steps stand together; the reading stays right and the next run
+    stores the state again."""
+    from measures import stored_states
+
+    measure = _recurring(pg)
+    first = StoredState.objects.get(measure=measure)
+    # What the other store committed after this one's delete: its steps stay.
+    monkeypatch.setattr(stored_states, "_delete_steps", lambda ids: None)
+    services.countermeasure_record_status(
+        measure=measure, status=Status.IMPLEMENTED, effective_on=month(2023, 6), actor=officer
+    )
+    assert StatusEvent.objects.filter(measure=measure).count() == 3
+    assert StoredState.objects.get(measure=measure).batch == first.batch
+    assert set(StoredStep.objects.filter(measure=measure).values_list("batch", flat=True)) == {
+        first.batch
+    }
+    assert stale_measure_ids() == [measure.pk]
+    expected = {
+        dt.date(2023, 3, 1): "2023年2月実施",
+        dt.date(2023, 5, 1): "2023年2月、4月実施",
+        dt.date(2023, 7, 1): "2023年2月、4月、6月実施",
+    }
+    read = {day: measure_state_as_of(measure=measure, as_of=day).phrase for day in expected}
+    assert read == expected
+
+    monkeypatch.undo()
+    assert store_stale_states() == 1
+    assert stale_measure_ids() == []
+    read = {day: measure_state_as_of(measure=measure, as_of=day).phrase for day in expected}
+    assert read == expected

@@ -105,6 +105,22 @@ def _grow(people, n: int) -> None:
         access_sync_objects(Report, [report.pk])
 
 
+def test_the_list_as_of_a_past_date_reads_no_event(client_for, people):
+    """The list before many measures' latest event reads their wording from the stored
+    steps: none of its queries reads the status events."""
+    from measures.models import StatusEvent
+
+    client = client_for("pg_second")
+    url = PAGES["measure-list, past"]()
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    # The recurring measure of table 2-2 (2023-02 and 2023-04) by its step.
+    assert "2023年2月実施" in response.content.decode()
+    assert [q for q in ctx.captured_queries if StatusEvent._meta.db_table in q["sql"]] == []
+
+
 def test_query_counts_are_pinned_and_flat(client_for, people, finished_report, monkeypatch):
     # A session notes its use at most once a minute; keep that write out of the counts, or
     # they depend on where the minute falls.
