@@ -44,6 +44,20 @@ def _with_events() -> set[int]:
     return set(StatusEvent.objects.values_list("measure_id", flat=True))
 
 
+def _created(pg, officer, code: str, title: str, nature: str, position: int, **dates):
+    """A measure of 中部電力パワーグリッド made through the service (``dates``: due,
+    planned start)."""
+    return services.countermeasure_create(
+        organization=pg,
+        code=code,
+        title=title,
+        nature=nature,
+        position=position,
+        actor=officer,
+        **dates,
+    )
+
+
 def _recurring(pg) -> Countermeasure:
     """社長から経営層…: recurring, implemented in 2023-02 and 2023-04 (table 2-2)."""
     return Countermeasure.objects.get(organization=pg, title__contains="社長から経営層")
@@ -149,14 +163,8 @@ def test_on_each_side_of_every_event_date_the_steps_read_as_the_composed_ones(pg
     verified the same day): on each event date, the day before and the day after, the
     stored reading equals the composed one (the steps begin on their date and end the day
     before the next)."""
-    measure = services.countermeasure_create(
-        organization=pg,
-        code="STEPS-1",
-        title="段階を追う対策",
-        nature="one_off",
-        position=402,
-        due=month(2023, 12),
-        actor=officer,
+    measure = _created(
+        pg, officer, "STEPS-1", "段階を追う対策", "one_off", 402, due=month(2023, 12)
     )
     record = services.countermeasure_record_status
     record(measure=measure, status=Status.IN_PROGRESS, effective_on=month(2023, 6), actor=officer)
@@ -279,14 +287,8 @@ def test_events_written_past_the_services_are_composed_until_stored(pg):
 
 
 def test_a_change_of_the_measure_is_stored_by_the_service_and_composed_otherwise(pg, officer):
-    measure = services.countermeasure_create(
-        organization=pg,
-        code="STORED-1",
-        title="期限で書く対策",
-        nature="one_off",
-        position=400,
-        due=month(2024, 3),
-        actor=officer,
+    measure = _created(
+        pg, officer, "STORED-1", "期限で書く対策", "one_off", 400, due=month(2024, 3)
     )
     # A plan without a date (the services ask for one; an import may not): the wording
     # falls back on the measure's due date.
@@ -341,15 +343,15 @@ def test_storing_reads_only_the_fields_the_phrase_reads(pg, officer):
     it)."""
     from measures.stored_states import store_states
 
-    measure = services.countermeasure_create(
-        organization=pg,
-        code="STORED-2",
-        title="予定時期のない計画",
-        nature="continuous",
-        position=401,
+    measure = _created(
+        pg,
+        officer,
+        "STORED-2",
+        "予定時期のない計画",
+        "continuous",
+        401,
         planned_start=month(2024, 1),
         due=month(2024, 3),
-        actor=officer,
     )
     # A plan without a date: the wording falls back on the planned start.
     insert_past_the_services(measure, Status.PLANNED, month(2023, 5))
