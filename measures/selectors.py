@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce, Collate
 from django.db.models.signals import post_init, pre_init
 
 from governance.dates import PrecisionDate, PrecisionDateAttribute, stored_date
+from governance.memory import collector_paused
 from measures.models import (
     Countermeasure,
     Status,
@@ -255,6 +256,7 @@ def _with_sub_items(
     return rows
 
 
+@collector_paused()
 def measure_states_as_of(
     *,
     as_of: dt.date,
@@ -393,6 +395,7 @@ def _statuses(rows: list, as_of: dt.date) -> dict[int, str]:
     return {row.pk: status_of(row.pk) for row in rows}
 
 
+@collector_paused()
 def measure_statuses_as_of(
     *,
     as_of: dt.date,
@@ -430,6 +433,7 @@ class MeasureFacts(NamedTuple):
         return is_overdue(self.due, status=status, as_of=as_of)
 
 
+@collector_paused()
 def measure_facts_as_of(
     *,
     as_of: dt.date,
