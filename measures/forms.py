@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from governance.dates import PrecisionDate, parse_ja
+from governance.widgets import QuickSelect
 from measures.models import Nature, Status
 
 
@@ -65,16 +66,32 @@ class MeasureFilterForm(forms.Form):
     """Filters of the countermeasure list; querysets are limited to what the person sees."""
 
     q = forms.CharField(label=_("text"), required=False, max_length=200)
-    organization = forms.ModelChoiceField(label=_("organization"), queryset=None, required=False)
-    perspective = forms.ModelChoiceField(label=_("perspective"), queryset=None, required=False)
-    root_cause = forms.ModelChoiceField(label=_("root cause"), queryset=None, required=False)
-    incident = forms.ModelChoiceField(label=_("incident"), queryset=None, required=False)
-    owner_unit = forms.ModelChoiceField(label=_("owner unit"), queryset=None, required=False)
+    organization = forms.ModelChoiceField(
+        label=_("organization"), queryset=None, required=False, widget=QuickSelect
+    )
+    perspective = forms.ModelChoiceField(
+        label=_("perspective"), queryset=None, required=False, widget=QuickSelect
+    )
+    root_cause = forms.ModelChoiceField(
+        label=_("root cause"), queryset=None, required=False, widget=QuickSelect
+    )
+    incident = forms.ModelChoiceField(
+        label=_("incident"), queryset=None, required=False, widget=QuickSelect
+    )
+    owner_unit = forms.ModelChoiceField(
+        label=_("owner unit"), queryset=None, required=False, widget=QuickSelect
+    )
     status = forms.ChoiceField(
-        label=_("status"), required=False, choices=[("", "---------"), *Status.choices]
+        label=_("status"),
+        required=False,
+        widget=QuickSelect,
+        choices=[("", "---------"), *Status.choices],
     )
     nature = forms.ChoiceField(
-        label=_("nature"), required=False, choices=[("", "---------"), *Nature.choices]
+        label=_("nature"),
+        required=False,
+        widget=QuickSelect,
+        choices=[("", "---------"), *Nature.choices],
     )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
     due_from = forms.DateField(label=_("due from"), required=False)
@@ -82,6 +99,7 @@ class MeasureFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("sort"),
         required=False,
+        widget=QuickSelect,
         choices=[
             ("plan", _("plan order")),
             ("code", _("code")),
