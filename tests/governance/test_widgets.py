@@ -76,4 +76,3 @@ def test_the_filter_form_renders_as_with_djangos_select(seed):
         assert parse_html(str(quick[name])) == parse_html(str(plain[name])), name
     # The bound choices show selected.
     assert f'<option value="{unit.pk}" selected>' in str(quick["owner_unit"])
-
