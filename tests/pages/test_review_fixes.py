@@ -5,9 +5,11 @@ import io
 import re
 
 import openpyxl
+import pytest
 from django.urls import reverse
 
 from governance import services as gov
+from governance.dates import PrecisionDate
 from governance.models import Committee, Organization, OrgUnit
 from measures import services as ms
 from measures.models import Countermeasure, StatusEvent
@@ -92,6 +94,29 @@ def test_a_parent_does_not_show_sub_items_the_person_cannot_open(people, client_
     assert "支社だけの細目" not in page.content.decode()
     assert page.context["sub_states"] == []
     assert page.context["state"].phrase == "実施予定（時期未定）"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"status": "planned"}, {"sort": "status"}, {"status": "planned", "q": "親"}],
+    ids=["plan order", "by status", "sorted by status", "by status and text"],
+)
+def test_the_list_leaves_out_sub_items_the_person_cannot_open(people, client_for, query):
+    """Read with and without a filter on stored fields (two ways of reading the visible
+    measures' sub-items): the same parent, its status and wording without the hidden
+    sub-item (implemented: were it read, the parent would not be planned)."""
+    parent, child = _parent_with_hidden_child(people)
+    ms.countermeasure_record_status(
+        measure=child,
+        status="implemented",
+        effective_on=PrecisionDate.day(2023, 4, 1),
+        actor=people["superuser"],
+    )
+    page = client_for("pg_promoter").get(reverse("measure-list"), query)
+    rows = {s.measure.pk: s for s in page.context["page"].object_list}
+    assert parent.pk in rows and child.pk not in rows
+    assert rows[parent.pk].phrase == "実施予定（時期未定）"
+    assert "支社だけの細目" not in page.content.decode()
 
 
 def test_shared_view_does_not_allow_comments(people, client_for):
