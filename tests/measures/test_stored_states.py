@@ -200,6 +200,87 @@ def test_on_each_side_of_every_event_date_the_steps_read_as_the_composed_ones(pg
     assert "2023年8月実施（2023年8月有効性評価で効果不十分）" in {p for _, p, _ in stored}
 
 
+def _around_events(measures: list[Countermeasure]) -> list[dt.date]:
+    """Each event date of ``measures``, the day before and the day after."""
+    dates = StatusEvent.objects.filter(measure__in=measures).values_list(
+        "effective_on_date", flat=True
+    )
+    return sorted({day + dt.timedelta(days=shift) for day in dates for shift in (-1, 0, 1)})
+
+
+def _stored_and_composed(measures: list[Countermeasure], days: list[dt.date]) -> tuple:
+    """The readings of ``measures`` on ``days``, with their stored states and steps, and
+    composed from the events (the stored ones deleted, then put back)."""
+
+    def readings() -> list[tuple]:
+        return [
+            (day, s.measure.code, s.status, s.phrase, s.since)
+            for day in days
+            for s in measure_states_as_of(
+                as_of=day,
+                measures=Countermeasure.objects.filter(pk__in=[m.pk for m in measures]),
+            )
+        ]
+
+    stored = readings()
+    with transaction.atomic():
+        StoredState.objects.filter(measure__in=measures).delete()
+        composed = readings()
+        transaction.set_rollback(True)
+    return stored, composed
+
+
+def test_a_parent_with_events_of_its_own_and_sub_items_reads_as_composed(pg, officer):
+    """A parent with its own events and two sub-items with theirs, on other dates. The
+    services refuse both ways to make one (events on a parent with sub-items, a sub-item
+    under a parent with events), so the sub-items are attached past them, as an import
+    might. Before its first event the parent reads as its sub-items (①… ②…), then as its
+    own events; on each side of every event date of the three, stored and composed
+    readings agree."""
+    parent = _created(pg, officer, "PE", "自らも進める親", "one_off", 403, due=month(2024, 3))
+    record = services.countermeasure_record_status
+    record(measure=parent, status=Status.IN_PROGRESS, effective_on=month(2023, 7), actor=officer)
+    record(measure=parent, status=Status.IMPLEMENTED, effective_on=month(2023, 11), actor=officer)
+    first, second = (
+        _created(pg, officer, f"PE-{n}", title, "one_off", n, due=month(2024, 3))
+        for n, title in ((1, "細目一"), (2, "細目二"))
+    )
+    Countermeasure.objects.filter(pk__in=[first.pk, second.pk]).update(parent=parent)
+    first.refresh_from_db()
+    record(measure=first, status=Status.IN_PROGRESS, effective_on=month(2023, 5), actor=officer)
+    record(measure=first, status=Status.IMPLEMENTED, effective_on=month(2023, 9), actor=officer)
+    record(measure=second, status=Status.IMPLEMENTED, effective_on=month(2024, 2), actor=officer)
+    assert StoredStep.objects.filter(measure__in=[parent, first]).count() == 2
+    days = _around_events([parent, first, second])
+    stored, composed = _stored_and_composed([parent, first, second], days)
+    assert stored == composed
+    parent_reads = {day: phrase for day, code, _s, phrase, _since in stored if code == "PE"}
+    assert parent_reads[dt.date(2023, 6, 30)].startswith("①")  # the sub-items' wording
+    assert parent_reads[dt.date(2023, 7, 1)] == "2023年7月より実施中"
+    assert parent_reads[dt.date(2024, 2, 1)] == "2023年11月実施"
+
+
+def test_an_archived_measure_keeps_its_stored_steps_and_reads_as_composed(pg, officer):
+    """Archiving changes nothing the wording reads: the steps stored before still answer
+    for the days between its events, and agree with the composed wording."""
+    measure = _created(pg, officer, "AR-1", "取り下げる対策", "one_off", 404, due=month(2023, 12))
+    record = services.countermeasure_record_status
+    record(measure=measure, status=Status.IN_PROGRESS, effective_on=month(2023, 6), actor=officer)
+    record(measure=measure, status=Status.IMPLEMENTED, effective_on=month(2023, 9), actor=officer)
+    steps = list(StoredStep.objects.filter(measure=measure).values_list("valid_from", "phrase"))
+    services.countermeasure_archive(measure=measure, actor=officer, reason="重複")
+    assert list(StoredStep.objects.filter(measure=measure).values_list("valid_from", "phrase")) == (
+        steps
+    )
+    assert stale_measure_ids() == []
+    days = _around_events([measure])
+    stored, composed = _stored_and_composed([measure], days)
+    assert stored == composed
+    assert [phrase for day, *_r, phrase, _s in stored if day == dt.date(2023, 6, 2)] == [
+        "2023年6月より実施中"
+    ]
+
+
 def test_a_step_is_read_only_with_the_state_it_was_stored_with(pg):
     """A state stored anew between reading the measures and reading their steps (another
     transaction) came with its own steps: the ones read then are not taken for the state
