@@ -1,0 +1,44 @@
+"""The report's fixed-width columns hold their text: read back from the PDF with the
+characters' and the table rules' positions, no character crosses a column rule."""
+
+import io
+
+import pdfplumber
+
+from governance.models import Committee
+from measures.models import Countermeasure
+from measures.reports.services import report_pdf
+from tests.conftest import SEED_DATE
+
+# No break opportunity in either: a system name and a long owner label.
+LONG_TOKEN = "WheelingSystemCustomerInformationAccessControlReview2023"
+LONG_OWNER = "ネットワークサービスセンター託送業務システム運用グループ情報管理チーム担当"
+
+
+def _crossings(pdf: bytes) -> list[tuple]:
+    """(page, text, rule x) of every character that crosses a vertical table rule."""
+    found = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, 1):
+            rules = [e for e in page.edges if e["orientation"] == "v"]
+            for char in page.chars:
+                for rule in rules:
+                    inside = char["x0"] + 0.5 < rule["x0"] < char["x1"] - 0.5
+                    beside = char["top"] < rule["bottom"] and char["bottom"] > rule["top"]
+                    if inside and beside:
+                        found.append((number, char["text"], round(rule["x0"])))
+    return found
+
+
+def test_no_character_crosses_a_column_rule(seed):
+    """A long owner label (written on one line) and a long title without a break
+    opportunity, in the report's plan table and its overdue list."""
+    Countermeasure.objects.filter(parent__isnull=False).update(owner_label=LONG_OWNER)
+    parent = Countermeasure.objects.filter(sub_items__isnull=False).order_by("pk").first()
+    Countermeasure.objects.filter(pk=parent.pk).update(title=f"{LONG_TOKEN} {parent.title}")
+    pdf, _pages = report_pdf(committee=Committee.objects.get(code="joint-review"), as_of=SEED_DATE)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        text = "".join(page.extract_text() for page in document.pages).replace("\n", "")
+    # Both are there (other columns' lines come between the lines they wrap into).
+    assert LONG_OWNER[:6] in text and LONG_TOKEN[:8] in text
+    assert _crossings(pdf) == []
