@@ -103,20 +103,36 @@ def test_a_parent_does_not_show_sub_items_the_person_cannot_open(people, client_
 )
 def test_the_list_leaves_out_sub_items_the_person_cannot_open(people, client_for, query):
     """Read with and without a filter on stored fields (two ways of reading the visible
-    measures' sub-items): the same parent, its status and wording without the hidden
-    sub-item (implemented: were it read, the parent would not be planned)."""
+    measures' sub-items), on the page and in the export: the same parent, its status and
+    wording without the hidden sub-item (implemented: were it read, the parent would not
+    be planned, and would sort after PG-06, in progress)."""
     parent, child = _parent_with_hidden_child(people)
-    ms.countermeasure_record_status(
-        measure=child,
-        status="implemented",
-        effective_on=PrecisionDate.day(2023, 4, 1),
-        actor=people["superuser"],
-    )
-    page = client_for("pg_promoter").get(reverse("measure-list"), query)
-    rows = {s.measure.pk: s for s in page.context["page"].object_list}
+    for measure, status in ((child, "implemented"), (_measure("PG-06"), "in_progress")):
+        ms.countermeasure_record_status(
+            measure=measure,
+            status=status,
+            effective_on=PrecisionDate.day(2023, 4, 1),
+            actor=people["superuser"],
+        )
+    client = client_for("pg_promoter")
+    page = client.get(reverse("measure-list"), query)
+    listed = page.context["page"].object_list
+    rows = {s.measure.pk: s for s in listed}
     assert parent.pk in rows and child.pk not in rows
     assert rows[parent.pk].phrase == "実施予定（時期未定）"
     assert "支社だけの細目" not in page.content.decode()
+    if query.get("sort") == "status":
+        assert [s.measure.code for s in listed] == ["PX", "PG-06"]
+
+    export = client.get(reverse("measure-export"), query)
+    sheet = openpyxl.load_workbook(io.BytesIO(read(export))).active
+    exported = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert "PX-1" not in exported
+    assert exported["PX"][10] == "実施予定（時期未定）"
+
+
+def _measure(code):
+    return Countermeasure.objects.get(code=code)
 
 
 def test_shared_view_does_not_allow_comments(people, client_for):
