@@ -2,16 +2,25 @@
 
 Reading every measure "as of" a date makes a few hundred thousand objects that all live
 until the reading ends (instances, their dicts, tuples, dates). CPython's collector runs
-whenever allocations outnumber deallocations by its threshold, and each older-generation
-pass walks every tracked object of the process: with 20,000 measures these passes took
-about half of the reading (0.95-1.0 s with them, 0.48-0.52 s without; docs/performance.md).
-None of them frees anything, since everything made is still referenced.
+whenever allocations outnumber deallocations by its threshold, and every so often a pass
+over the older generations walks every tracked object of the process: with 20,000
+measures these passes took 30-45% of the reading, and none of them freed anything, since
+everything made is still referenced. Measured on 2026-11-26 with the group preset: the
+reading alone 0.95-1.0 s with the collector, 0.48-0.52 s without it; "as of" in the
+benchmark 0.74-0.94 s before, 0.44-0.67 s after (alternating runs).
 
 Pausing the collector for the reading and resuming it afterwards frees the same memory:
 reference counting frees what is not in a cycle as it goes, and the collector's next pass
-finds any cycle made meanwhile. The pause is process-wide; it is not re-entrant by count
-but by state: only the outermost pause (the one that found the collector running) resumes
-it, and a collector that someone else turned off stays off.
+finds any cycle made meanwhile.
+
+The collector is one per process, not per thread, and the pause is by state, not by
+count: only the pause that found the collector running resumes it, so
+- in a nested pause the outer one resumes it;
+- with threads (gunicorn ``--threads``), the thread that paused it resumes it when it
+  finishes, even while another thread is still reading: that reading loses the speed,
+  nothing else;
+- a collector turned off elsewhere before the pause stays off, but one turned off
+  elsewhere during a pause is turned back on when the pause ends.
 """
 
 from __future__ import annotations

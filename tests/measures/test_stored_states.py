@@ -246,7 +246,6 @@ def test_a_parent_with_events_of_its_own_and_sub_items_reads_as_composed(pg, off
         for n, title in ((1, "細目一"), (2, "細目二"))
     )
     Countermeasure.objects.filter(pk__in=[first.pk, second.pk]).update(parent=parent)
-    first.refresh_from_db()
     record(measure=first, status=Status.IN_PROGRESS, effective_on=month(2023, 5), actor=officer)
     record(measure=first, status=Status.IMPLEMENTED, effective_on=month(2023, 9), actor=officer)
     record(measure=second, status=Status.IMPLEMENTED, effective_on=month(2024, 2), actor=officer)
