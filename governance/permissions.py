@@ -424,8 +424,25 @@ def visible_to(user, queryset: QuerySet, perm: str = "view") -> QuerySet:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    _app_label, codename = perm_name(queryset.model, perm).split(".")
-    content_type = ContentType.objects.get_for_model(queryset.model)
+    return queryset.filter(pk__in=_granted_keys(user, queryset.model, perm))
+
+
+def granted_pks(user, model: type[models.Model], perm: str) -> set | None:
+    """The keys of the ``model`` objects on which ``user`` holds ``perm`` (the same grants
+    as ``visible_to``), None for a superuser (every object). For a membership test on
+    objects already read: it reads the grants alone, not the objects (a second-line
+    officer's 2,112 measures: 5 ms to 2 ms)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return None
+    return set(_granted_keys(user, model, perm).values_list("object_key", flat=True))
+
+
+def _granted_keys(user, model: type[models.Model], perm: str) -> QuerySet:
+    """The object keys, as the model's integer key, of ``user``'s grants of ``perm``."""
+    _app_label, codename = perm_name(model, perm).split(".")
+    content_type = ContentType.objects.get_for_model(model)
     # The permission as a scalar subquery, not a join through auth_permission and
     # django_content_type: joined, PostgreSQL estimated one matching row and chose a nested
     # loop that took 12 s for 2,000 measures among 500,000 grants; this way, 13 ms.
@@ -435,7 +452,7 @@ def visible_to(user, queryset: QuerySet, perm: str = "view") -> QuerySet:
         .order_by()
         .values("id")[:1]
     )
-    granted = (
+    return (
         GroupObjectPermission.objects.filter(
             content_type=content_type,
             permission_id=Subquery(permission),
@@ -444,7 +461,6 @@ def visible_to(user, queryset: QuerySet, perm: str = "view") -> QuerySet:
         .annotate(object_key=Cast("object_pk", BigIntegerField()))
         .values("object_key")
     )
-    return queryset.filter(pk__in=granted)
 
 
 def get_for_user_or_404(user, queryset: QuerySet, *, pk, perm: str | None = None):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from governance.audit import spreadsheet_safe
 from governance.decorators import login_view, object_view
 from governance.models import AuditEvent, Meeting, Organization, OrgUnit
-from governance.permissions import visible_to
+from governance.permissions import granted_pks, visible_to
 from governance.ui import as_of as requested_as_of
 from incidents.models import Incident, RootCause
 from measures import charts, services
@@ -64,9 +64,8 @@ def dashboard(request):
     visible = measures_visible_to(request.user)
     # Statuses of every visible measure (cheap); phrases only for the rows shown.
     states = measure_facts_as_of(as_of=as_of, measures=visible, children_within=visible)
-    # Only a membership test on visible rows: no need to intersect with ``visible`` again.
-    current = Countermeasure.objects.filter(archived_at__isnull=True).order_by()
-    mine = set(visible_to(request.user, current, "record_status").values_list("pk", flat=True))
+    # Only a membership test on the rows read: the grants alone, not the measures again.
+    mine = granted_pks(request.user, Countermeasure, "record_status")
     overdue = [s for s in states if s.is_overdue]
     starts = [s for s in states if start_passed(s)]
     checks = [s for s in states if effectiveness_check_due(s)]
@@ -79,7 +78,7 @@ def dashboard(request):
     tasks = [
         s
         for s in {id(s): s for s in overdue + starts + checks + upcoming}.values()
-        if s.measure.pk in mine
+        if mine is None or s.measure.pk in mine
     ]
     lists = {
         "tasks": tasks,

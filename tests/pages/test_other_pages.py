@@ -24,6 +24,23 @@ def test_dashboard_lists_overdue_and_my_tasks(client_for):
     assert "<svg" in body
 
 
+def test_my_tasks_hold_only_measures_the_person_may_record(client_for):
+    """An auditor reads the same measures to act on as the second line but records
+    nothing: no tasks; the second line and a superuser may record every one of them."""
+
+    def read(name):
+        context = client_for(name).get(reverse("home"), {"as_of": "2023-10-01"}).context
+        lists = ("overdue", "starts", "checks", "upcoming")
+        to_act_on = {s.measure.code for name in lists for s in context[name]}
+        return to_act_on, {s.measure.code for s in context["tasks"]}
+
+    to_act_on, tasks = read("pg_second")
+    assert to_act_on and tasks == to_act_on
+    assert read("pg_auditor") == (to_act_on, set())
+    root_to_act_on, root_tasks = read("superuser")
+    assert root_to_act_on >= to_act_on and root_tasks == root_to_act_on
+
+
 def test_dashboard_counts_status_by_organization_and_perspective(client_for):
     response = client_for("pg_second").get(reverse("home"), {"as_of": "2023-05-12"})
     counts = response.context["counts"]
