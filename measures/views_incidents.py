@@ -3,8 +3,9 @@ live here, above both apps (dependencies point governance ← incidents ← meas
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from governance.decorators import login_view, object_view
@@ -13,7 +14,18 @@ from governance.permissions import visible_to
 from governance.ui import as_of as requested_as_of
 from incidents.models import Incident, RootCause
 from measures.models import Countermeasure, Status
-from measures.selectors import measure_states_as_of, measure_statuses_as_of, measures_visible_to
+from measures.selectors import (
+    measure_page_ids,
+    measure_statuses_as_of,
+    measures_visible_to,
+    page_states,
+)
+
+# The measures an incident's page shows, in the plan's order; the rest are in the list.
+INCIDENT_MEASURES = 50
+# A company's root-cause matrix is drawn up to this many measures (columns); past it, each
+# root cause's count and a link to its measures in the list (a group company has 2,000).
+MATRIX_COLUMNS = 80
 
 
 @require_GET
@@ -34,8 +46,10 @@ def incident_page(request, incident):
     root_causes = visible_to(request.user, incident.root_causes.all()).select_related(
         "organization"
     )
-    visible = measures_visible_to(request.user)
-    measures = visible.filter(Q(incidents=incident) | Q(root_causes__incidents=incident))
+    # The list's own reading, cut to its first page: at group scale an incident has
+    # thousands of measures, which the list pages through ("all of them in the list").
+    ids = measure_page_ids(user=request.user, filters={"incident": incident.pk}, sort="plan")
+    shown = list(ids[:INCIDENT_MEASURES])
     return render(
         request,
         "incidents/detail.html",
@@ -43,12 +57,19 @@ def incident_page(request, incident):
             "incident": incident,
             "metrics": incident.metrics.filter(archived_at__isnull=True),
             "root_causes": root_causes,
-            "states": measure_states_as_of(
-                as_of=as_of, measures=measures.distinct(), children_within=visible
-            ),
+            "states": page_states(user=request.user, as_of=as_of, ids=shown),
+            "total": ids.count(),
+            "list_url": _list_url(request, incident=incident.pk),
             "as_of": as_of,
         },
     )
+
+
+def _list_url(request, **filters) -> str:
+    """The countermeasure list filtered by ``filters``, as of the page's date when given."""
+    if request.GET.get("as_of"):
+        filters["as_of"] = request.GET["as_of"]
+    return f"{reverse('measure-list')}?{urlencode(filters)}"
 
 
 @require_GET
@@ -97,5 +118,17 @@ def root_cause_matrix(request):
                     "count": len(covering),
                 }
             )
-        tables.append({"organization": org, "states": shown, "rows": rows})
+        matrix = len(shown) <= MATRIX_COLUMNS
+        for row in rows:
+            row["list_url"] = _list_url(request, root_cause=row["cause"].pk)
+            if not matrix:
+                row["cells"] = []
+        tables.append(
+            {
+                "organization": org,
+                "states": shown if matrix else [],
+                "measures": len(shown),
+                "rows": rows,
+            }
+        )
     return render(request, "incidents/root_causes.html", {"tables": tables, "as_of": as_of})

@@ -9,6 +9,7 @@ from django.urls import reverse
 from governance import accounts
 from governance.models import Committee, Organization, OrgUnit
 from governance.permissions import access_sync_objects
+from incidents.models import Incident
 from measures import services
 from measures.models import Countermeasure
 from measures.reports.models import Report
@@ -25,6 +26,10 @@ PAGES = {
     ),
     "root-causes": lambda: reverse("root-causes"),
     "incident-list": lambda: reverse("incident-list"),
+    "incident-detail": lambda: reverse(
+        "incident-detail",
+        args=[Incident.objects.get(organization__code="chubu-pg", number=1).pk],
+    ),
     "responsibility": lambda: reverse("responsibility"),
     "committee-reports": lambda: reverse(
         "committee-reports", args=[Committee.objects.get(code="neutrality").pk]
@@ -45,6 +50,7 @@ EXPECTED = {
     "measure-detail": 28,
     "root-causes": 7,  # 8 for a date before some measure's latest event
     "incident-list": 7,
+    "incident-detail": 10,
     "responsibility": 6,
     "committee-reports": 10,
     "report-detail": 7,

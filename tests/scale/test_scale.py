@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from governance.models import Organization, OrgUnit, Role, RoleAssignment
 from governance.permissions import visible_to
+from incidents.models import Incident
 from measures.models import Countermeasure, StatusEvent
 from measures.scale import PREFIX, PRESETS, AlreadyGenerated, Generator
 from tests.conftest import login_verified
@@ -87,6 +88,9 @@ def test_the_benchmark_runs_end_to_end_on_the_tiny_preset(seed):
         "dashboard",
         "list, deep page",
         "detail",
+        "root causes",
+        "incident",
+        "responsibility",
         "as of 2026-03-31 for all measures",
         "permission filter, 推進者",
         "permission filter, second line",
@@ -126,6 +130,7 @@ def test_page_query_counts_are_the_same_on_the_seed_and_on_generated_data(seed, 
         "measure-detail, many events": f"/measures/{many.pk}/",
         "root-causes": PAGES["root-causes"](),
         "incident-list": PAGES["incident-list"](),
+        "incident-detail": f"/incidents/{Incident.objects.filter(organization=org)[0].pk}/",
         "responsibility": PAGES["responsibility"](),
     }
     counts = {}

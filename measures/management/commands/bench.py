@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from governance.models import Committee, Organization, Role, RoleAssignment
 from governance.permissions import visible_to
+from incidents.models import Incident
 from measures.benchdata import signed_in_client
 from measures.models import Countermeasure, LatestEvent
 from measures.reminders.services import reminders_sweep
@@ -132,6 +133,9 @@ class Command(BaseCommand):
             visible.filter(parent__isnull=True, events__isnull=False).order_by("pk").first()
             or visible.order_by("pk").first()
         )
+        incident = Incident.objects.filter(organization=org).order_by("pk").first()
+        if incident is None:
+            raise CommandError(f"no incident in {org.code}")
         pages = {
             "dashboard": reverse("home"),
             "list": reverse("measure-list"),
@@ -140,6 +144,9 @@ class Command(BaseCommand):
             f"list, deep page ({last_page})": reverse("measure-list") + f"?page={last_page}",
             "list, overdue (by status)": reverse("measure-list") + "?overdue=on",
             "detail": reverse("measure-detail", args=[measure.pk]),
+            "root causes": reverse("root-causes"),
+            "incident": reverse("incident-detail", args=[incident.pk]),
+            "responsibility": reverse("responsibility"),
         }
         self.stdout.write(f"pages as a second-line officer of {org.code} ({visible.count():,})")
         for name, url in pages.items():
