@@ -111,9 +111,14 @@ def test_coverage_matrix_filter_and_export(page, live_seed):
     shot(page, "root-causes")
 
     cause = RootCause.objects.get(organization__code="chubu-pg", number=2)
+    expected = [f"PG-{i:02d}" for i in range(11, 24)]
+    # Each root cause opens its measures in the list.
+    page.get_by_role("link", name=f"{cause.label} {cause.title}").click()
+    expect(page.locator("#result-count")).to_have_text(str(len(expected)))
+    assert f"root_cause={cause.pk}" in page.url
+
     page.goto("/measures/")
     page.get_by_label("真因").select_option(str(cause.pk))  # htmx reloads the results
-    expected = [f"PG-{i:02d}" for i in range(11, 24)]
     expect(page.locator("#result-count")).to_have_text(str(len(expected)))
     codes = page.locator("table.measures tbody tr td:first-child").all_inner_texts()
     assert codes == expected
