@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from governance.audit import spreadsheet_safe
 from governance.decorators import login_view, object_view
 from governance.models import AuditEvent, Meeting, Organization, OrgUnit
-from governance.permissions import granted_pks, visible_to
+from governance.permissions import granted_pks, perms_on, visible_to
 from governance.ui import as_of as requested_as_of
 from incidents.models import Incident, RootCause
 from measures import charts, services
@@ -352,12 +352,12 @@ def _detail_context(request, measure, **forms) -> dict:
     )
     history = list(measure.history.select_related("history_user").order_by("-history_date"))
     changes = _readable_changes(history)
-    user = request.user
+    held = perms_on(request.user, measure)
     can = {
-        "record": user.has_perm("measures.record_status", measure),
-        "verify": user.has_perm("measures.verify_effectiveness", measure),
-        "reopen": user.has_perm("measures.reopen_countermeasure", measure),
-        "comment": user.has_perm("measures.comment_countermeasure", measure),
+        "record": "record_status" in held,
+        "verify": "verify_effectiveness" in held,
+        "reopen": "reopen_countermeasure" in held,
+        "comment": "comment_countermeasure" in held,
     }
     return {
         "measure": measure,

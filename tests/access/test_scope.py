@@ -230,3 +230,27 @@ def test_permission_filter_on_many_measures_is_one_query(people, django_assert_n
         codes = list(visible_to(user, Countermeasure.objects.all()).values_list("code", flat=True))
     assert len(codes) == 61  # PG-06 and the sixty new ones
     assert AffectedSystem.objects.exists()
+
+
+def test_perms_on_answers_as_has_perm_does(people):
+    """The detail page's one read of a person's permissions on a measure gives, for every
+    permission of the model, what ``has_perm`` gives one at a time: for each role, a
+    superuser, someone with no role and a deactivated holder of a role."""
+    from django.contrib.auth.models import Permission
+
+    from governance.permissions import perms_on
+
+    people["pg_branch_promoter"].is_active = False
+    codenames = Permission.objects.filter(
+        content_type__app_label="measures", content_type__model="countermeasure"
+    ).values_list("codename", flat=True)
+    measures = Countermeasure.objects.filter(code__in=["PG-01", "PG-06", "MZ-02-1"])
+    held_somewhere = set()
+    for user in people.values():
+        for measure in measures:
+            held = perms_on(user, measure)
+            held_somewhere |= held
+            for codename in codenames:
+                expected = user.has_perm(f"measures.{codename}", measure)
+                assert (codename in held) == expected, (user.username, measure.code, codename)
+    assert {"record_status", "verify_effectiveness", "view_countermeasure"} <= held_somewhere

@@ -47,7 +47,7 @@ EXPECTED = {
     "measure-list-filtered": 11,
     # One more than after every event: the stored steps that cover the date.
     "measure-list, past": 12,
-    "measure-detail": 28,
+    "measure-detail": 22,
     "root-causes": 7,  # 8 for a date before some measure's latest event
     "incident-list": 7,
     "incident-detail": 10,
