@@ -56,16 +56,9 @@ def measure_record_status(request, measure):
     form = StatusForm(request.POST)
     if not form.is_valid():
         return _errors(form.errors.get_json_data())
-    data = form.cleaned_data
     try:
         services.countermeasure_record_status(
-            measure=measure,
-            status=data["status"],
-            effective_on=data["effective_on"],
-            planned_for=data["planned_for"],
-            occurrence_count=data["occurrence_count"],
-            note=data["note"],
-            actor=request.user,
+            measure=measure, actor=request.user, **form.cleaned_data
         )
     except ValidationError as exc:
         return _errors(_validation_json(exc))
@@ -78,14 +71,9 @@ def measure_verify(request, measure):
     form = VerificationForm(request.POST)
     if not form.is_valid():
         return _errors(form.errors.get_json_data())
-    data = form.cleaned_data
     try:
         services.countermeasure_verify_effectiveness(
-            measure=measure,
-            effective=data["effective"],
-            effective_on=data["effective_on"],
-            note=data["note"],
-            actor=request.user,
+            measure=measure, actor=request.user, **form.cleaned_data
         )
     except ValidationError as exc:
         return _errors(_validation_json(exc))

@@ -34,6 +34,8 @@ class PrecisionDateField(forms.CharField):
 
 
 class StatusForm(forms.Form):
+    """``countermeasure_record_status``'s arguments: its fields are named as they are."""
+
     status = forms.ChoiceField(
         label=_("status"),
         choices=[
@@ -49,6 +51,8 @@ class StatusForm(forms.Form):
 
 
 class VerificationForm(forms.Form):
+    """``countermeasure_verify_effectiveness``'s arguments, named as they are."""
+
     effective = forms.TypedChoiceField(
         label=_("verdict"),
         choices=[("yes", _("effective")), ("no", _("not effective"))],
@@ -131,6 +135,8 @@ class EvidenceForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
+    """``countermeasure_reopen``'s arguments, named as they are."""
+
     effective_on = PrecisionDateField(label=_("effective on"))
     planned_for = PrecisionDateField(label=_("planned for"), required=False)
     note = forms.CharField(label=_("reason"), max_length=2000)

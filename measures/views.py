@@ -466,13 +466,7 @@ def measure_status_update(request, measure):
         "status_form",
         _("The status was recorded."),
         lambda data: services.countermeasure_record_status(
-            measure=measure,
-            status=data["status"],
-            effective_on=data["effective_on"],
-            planned_for=data["planned_for"],
-            occurrence_count=data["occurrence_count"],
-            note=data["note"],
-            actor=request.user,
+            measure=measure, actor=request.user, **data
         ),
     )
 
@@ -487,11 +481,7 @@ def measure_verify_effectiveness(request, measure):
         "verify_form",
         _("The verification was recorded."),
         lambda data: services.countermeasure_verify_effectiveness(
-            measure=measure,
-            effective=data["effective"],
-            effective_on=data["effective_on"],
-            note=data["note"],
-            actor=request.user,
+            measure=measure, actor=request.user, **data
         ),
     )
 
@@ -505,13 +495,7 @@ def measure_reopen(request, measure):
         ReopenForm(request.POST, prefix="reopen"),
         "reopen_form",
         _("The measure was reopened."),
-        lambda data: services.countermeasure_reopen(
-            measure=measure,
-            effective_on=data["effective_on"],
-            planned_for=data["planned_for"],
-            note=data["note"],
-            actor=request.user,
-        ),
+        lambda data: services.countermeasure_reopen(measure=measure, actor=request.user, **data),
     )
 
 
