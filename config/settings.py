@@ -121,8 +121,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'threelines.sqlite3'}"),
-        # A connection per thread, kept for a minute after its last request and checked
-        # before the next one reuses it: opening one took 3-4 ms of every request on the
+        # A connection per thread, reused for up to a minute from opening (its age is
+        # checked when a request starts or ends; an idle thread keeps it) and checked
+        # before a request reuses it: opening one took 3-4 ms of every request on the
         # loopback (more across a network, with TLS). Celery closes it around each task.
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
