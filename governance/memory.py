@@ -4,10 +4,11 @@ Reading every measure "as of" a date makes a few hundred thousand objects that a
 until the reading ends (instances, their dicts, tuples, dates). CPython's collector runs
 whenever allocations outnumber deallocations by its threshold, and every so often a pass
 over the older generations walks every tracked object of the process: with 20,000
-measures these passes took 30-45% of the reading, and none of them freed anything, since
-everything made is still referenced. Measured on 2026-11-26 with the group preset: the
-reading alone 0.95-1.0 s with the collector, 0.48-0.52 s without it; "as of" in the
-benchmark 0.74-0.94 s before, 0.44-0.67 s after (alternating runs).
+measures these passes took about half of the reading alone and 30-40% of "as of" in the
+benchmark, and none of them freed anything, since everything made is still referenced.
+Measured on 2026-11-26 with the group preset: the reading alone 0.95-1.0 s with the
+collector, 0.48-0.52 s without it; "as of" in the benchmark 0.74-0.94 s before, 0.44-0.67 s
+after (alternating runs).
 
 Pausing the collector for the reading and resuming it afterwards frees the same memory:
 reference counting frees what is not in a cycle as it goes, and the collector's next pass

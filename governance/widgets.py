@@ -9,10 +9,11 @@ from django.utils.safestring import mark_safe
 class QuickSelect(forms.Select):
     """``forms.Select`` with the same choices, selection and attributes, written out by
     ``format_html`` instead of a template rendering per option: the list's filter offers a
-    second-line officer some 200 owner units, and their templates took 10-13 ms of each
-    page (under 2 ms this way). A test compares the markup of both. The markup is this
-    class's own: ``renderer``, ``template_name`` and ``option_template_name`` are not
-    used, so a project-wide form renderer or template override does not reach it."""
+    second-line officer some 200 owner units: 201 options render in 2.3 ms this way, 6.1 ms
+    through Select's templates (alternated, on a loaded machine, 2026-12-06). A test
+    compares the markup of both. The markup is this class's own: ``renderer``,
+    ``template_name`` and ``option_template_name`` are not used, so a project-wide form
+    renderer or template override does not reach it."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

@@ -59,16 +59,17 @@ def incident_page(request, incident):
             "root_causes": root_causes,
             "states": page_states(user=request.user, as_of=as_of, ids=shown),
             "total": ids.count(),
-            "list_url": _list_url(request, incident=incident.pk),
+            "list_url": _list_url(request, as_of, incident=incident.pk),
             "as_of": as_of,
         },
     )
 
 
-def _list_url(request, **filters) -> str:
-    """The countermeasure list filtered by ``filters``, as of the page's date when given."""
+def _list_url(request, as_of, **filters) -> str:
+    """The countermeasure list filtered by ``filters``, as of the date the page shows when
+    one was asked for (today's, after a message, for a value that is not a date)."""
     if request.GET.get("as_of"):
-        filters["as_of"] = request.GET["as_of"]
+        filters["as_of"] = as_of.isoformat()
     return f"{reverse('measure-list')}?{urlencode(filters)}"
 
 
@@ -102,30 +103,28 @@ def root_cause_matrix(request):
         org_causes = [c for c in causes if c.organization_id == org.pk]
         org_states = [s for s in states if s.measure.organization_id == org.pk]
         shown = [s for s in org_states if s.measure.pk in visible]
-        links = all_links
+        matrix = len(shown) <= MATRIX_COLUMNS
         rows = []
         for cause in org_causes:
-            covering = [
-                s
-                for s in org_states
-                if (cause.pk, s.measure.pk) in links and s.status != Status.CANCELLED
-            ]
+            linked = [s for s in org_states if (cause.pk, s.measure.pk) in all_links]
+            covering = [s for s in linked if s.status != Status.CANCELLED]
             rows.append(
                 {
                     "cause": cause,
-                    "cells": [(cause.pk, s.measure.pk) in links for s in shown],
+                    "cells": [(cause.pk, s.measure.pk) in all_links for s in shown]
+                    if matrix
+                    else [],
                     "uncovered": not covering,
                     "count": len(covering),
+                    # What the link opens: the linked measures this person may open.
+                    "openable": sum(1 for s in linked if s.measure.pk in visible),
+                    "list_url": _list_url(request, as_of, root_cause=cause.pk),
                 }
             )
-        matrix = len(shown) <= MATRIX_COLUMNS
-        for row in rows:
-            row["list_url"] = _list_url(request, root_cause=row["cause"].pk)
-            if not matrix:
-                row["cells"] = []
         tables.append(
             {
                 "organization": org,
+                "matrix": matrix,
                 "states": shown if matrix else [],
                 "measures": len(shown),
                 "rows": rows,

@@ -73,3 +73,31 @@ def test_past_the_cap_the_root_causes_show_counts_and_links_not_a_matrix(client_
     assert "as_of=2023-05-12" in url
     listed, total = _listed(client, url)
     assert listed == [f"PG-{i:02d}" for i in range(1, 11)] and total == 10
+
+
+def test_past_the_cap_each_cause_says_how_many_its_link_opens(people, client_for, monkeypatch):
+    """The coverage count is the company's (open or done); beside it, past the cap, how
+    many linked measures this person may open, cancelled ones included: what the link
+    lists. A 推進者 of the head office opens PG-06 (root cause 1) and nothing of cause 2."""
+    from governance.dates import PrecisionDate
+    from measures import services as ms
+    from measures.models import Countermeasure
+
+    ms.countermeasure_record_status(
+        measure=Countermeasure.objects.get(code="PG-06"),
+        status="cancelled",
+        effective_on=PrecisionDate.day(2023, 4, 1),
+        actor=people["superuser"],
+    )
+    monkeypatch.setattr(views_incidents, "MATRIX_COLUMNS", 0)
+    client = client_for("pg_promoter")
+    page = client.get(reverse("root-causes"), {"as_of": "not-a-date"})
+    assert "日付（YYYY-MM-DD）ではありません" in page.content.decode()
+    rows = {row["cause"].number: row for row in page.context["tables"][0]["rows"]}
+    assert (rows[1]["count"], rows[1]["openable"]) == (9, 1)  # PG-06 cancelled, still listed
+    assert (rows[2]["count"], rows[2]["openable"]) == (13, 0)
+    today = page.context["as_of"].isoformat()
+    for number, codes in ((1, ["PG-06"]), (2, [])):
+        url = rows[number]["list_url"]
+        assert f"as_of={today}" in url  # the date the page shows, not the bad value
+        assert _listed(client, url) == (codes, len(codes))
