@@ -14,7 +14,7 @@ from governance.permissions import visible_to
 from measures import services
 from measures.forms import AsOfForm, StatusForm, VerificationForm
 from measures.models import Countermeasure, Evidence
-from measures.selectors import measure_states_as_of, measures_visible_to
+from measures.selectors import measure_states_as_of, measures_visible_on_row
 
 
 def _errors(errors) -> JsonResponse:
@@ -25,7 +25,7 @@ def _state_json(measure: Countermeasure, as_of, user) -> dict:
     state = measure_states_as_of(
         as_of=as_of,
         measures=Countermeasure.objects.filter(pk=measure.pk),
-        children_within=measures_visible_to(user),
+        children_within=measures_visible_on_row(user),
     )[0]
     return {
         "id": measure.pk,

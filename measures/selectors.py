@@ -113,15 +113,16 @@ def _stored() -> dict:
 
 def _and_sub_items(
     measures: QuerySet[Countermeasure],
-    children_within: QuerySet[Countermeasure] | None,
+    children_within: QuerySet[Countermeasure] | Q | None,
     *,
     stored: bool = False,
 ) -> QuerySet[Countermeasure]:
     """``measures`` (``requested`` true) and their sub-items that are not archived (only
-    those in ``children_within`` when given: a person sees a parent's wording composed from
-    the sub-items they may open only), with the parent's position (``parent_position``)
-    and each one's latest event (``latest_status``, ``latest_on``: ``LatestEvent``); with
-    ``stored``, each one's stored state too (``_stored``)."""
+    those in ``children_within`` when given, a queryset or a filter on the sub-items: a
+    person sees a parent's wording composed from the sub-items they may open only), with
+    the parent's position (``parent_position``) and each one's latest event
+    (``latest_status``, ``latest_on``: ``LatestEvent``); with ``stored``, each one's stored
+    state too (``_stored``)."""
     # The parent's position as it is (sorted in Python, ``_plan_key``): no expression
     # whose value Django converts row by row.
     read = {
@@ -138,7 +139,9 @@ def _and_sub_items(
         return measures.annotate(requested=Value(True, output_field=BooleanField()), **read)
     wanted = measures.order_by().values("pk")
     children = Countermeasure.objects.filter(parent__in=wanted, archived_at__isnull=True)
-    if children_within is not None:
+    if isinstance(children_within, Q):  # checked row by row (``measures_visible_on_row``)
+        children = children.filter(children_within)
+    elif children_within is not None:
         children = children.filter(pk__in=children_within.order_by().values("pk"))
     # One set, not "in wanted OR a child of wanted": PostgreSQL scans every measure for
     # the OR and uses the indexes for the union.
@@ -235,7 +238,7 @@ def _plan_key(org_code: str, parent_position: int | None, position: int, code: s
 
 def _with_sub_items(
     measures: QuerySet[Countermeasure],
-    children_within: QuerySet[Countermeasure] | None,
+    children_within: QuerySet[Countermeasure] | Q | None,
     *prefetch: str,
     stored: bool = False,
 ) -> list[Countermeasure]:
@@ -261,7 +264,7 @@ def measure_states_as_of(
     *,
     as_of: dt.date,
     measures: QuerySet[Countermeasure] | None = None,
-    children_within: QuerySet[Countermeasure] | None = None,
+    children_within: QuerySet[Countermeasure] | Q | None = None,
     with_root_causes: bool = False,
 ) -> list[MeasureState]:
     """The status and 実施状況 phrase of each measure as of ``as_of`` (valid time).
@@ -400,7 +403,7 @@ def measure_statuses_as_of(
     *,
     as_of: dt.date,
     measures: QuerySet[Countermeasure],
-    children_within: QuerySet[Countermeasure] | None = None,
+    children_within: QuerySet[Countermeasure] | Q | None = None,
 ) -> list[MeasureState]:
     """The status of each measure as of ``as_of``, without its phrase (``phrase`` is empty),
     for pages that need the measures themselves (reminders, the root-cause matrix). One
@@ -438,7 +441,7 @@ def measure_facts_as_of(
     *,
     as_of: dt.date,
     measures: QuerySet[Countermeasure],
-    children_within: QuerySet[Countermeasure] | None = None,
+    children_within: QuerySet[Countermeasure] | Q | None = None,
 ) -> list[MeasureState]:
     """``measure_statuses_as_of`` for counting: the same statuses, the same measures
     (sub-items within ``children_within``), in the plan's order, each as ``MeasureFacts``.
@@ -524,6 +527,15 @@ def measures_visible_to(user, *, include_archived: bool = False) -> QuerySet[Cou
     if not include_archived:
         measures = measures.filter(archived_at__isnull=True)
     return visible_to(user, measures)
+
+
+def measures_visible_on_row(user) -> Q:
+    """``measures_visible_to`` as a filter checked row by row (``held_on_row``): for the
+    sub-items of a few measures (one page, one measure), where reading all of a person's
+    grants costs more than looking up each sub-item's."""
+    from governance.permissions import held_on_row
+
+    return held_on_row(user, Countermeasure) & Q(archived_at__isnull=True)
 
 
 def _narrowed(visible: QuerySet[Countermeasure], filters: dict) -> QuerySet[Countermeasure]:
@@ -651,9 +663,9 @@ def page_states(
 ) -> list[MeasureState]:
     """The states of the measures ``ids`` (one page), in that order. Their sub-items are
     those ``user`` may see; ``sub_items`` names them when the caller has read them already
-    (the dashboard reads every visible measure), which spares the permission subquery."""
+    (the dashboard reads every visible measure), which spares the permission check."""
     children_within = (
-        measures_visible_to(user)
+        measures_visible_on_row(user)
         if sub_items is None
         else Countermeasure.objects.filter(pk__in=sub_items)
     )

@@ -41,6 +41,7 @@ from measures.selectors import (
     measure_page_ids,
     measure_rows,
     measure_states_as_of,
+    measures_visible_on_row,
     measures_visible_to,
     open_counts_by_month,
     page_states,
@@ -338,14 +339,16 @@ def _audit_export(request, rows, as_of, form) -> None:
 # -- detail -----------------------------------------------------------------------------------
 def _detail_context(request, measure, **forms) -> dict:
     as_of = requested_as_of(request)
-    visible = measures_visible_to(request.user)
+    visible = measures_visible_on_row(request.user)  # one measure and its sub-items
     state = measure_states_as_of(
         as_of=as_of,
         measures=Countermeasure.objects.filter(pk=measure.pk),
         children_within=visible,
     )[0]
     sub_states = measure_states_as_of(
-        as_of=as_of, measures=visible.filter(parent=measure), children_within=visible
+        as_of=as_of,
+        measures=Countermeasure.objects.filter(visible, parent=measure),
+        children_within=visible,
     )
     events = measure.events.select_related("recorded_by").order_by(
         "-effective_on_date", "-recorded_at"

@@ -254,3 +254,17 @@ def test_perms_on_answers_as_has_perm_does(people):
                 expected = user.has_perm(f"measures.{codename}", measure)
                 assert (codename in held) == expected, (user.username, measure.code, codename)
     assert {"record_status", "verify_effectiveness", "view_countermeasure"} <= held_somewhere
+
+
+def test_the_row_by_row_check_holds_for_the_same_rows_as_visible_to(people):
+    """``held_on_row`` (a page's sub-items) and ``visible_to`` (whole lists) are two
+    readings of the same grants: for every person, the same measures."""
+    from governance.permissions import held_on_row, visible_to
+
+    everything = Countermeasure.objects.all()
+    seen = {}
+    for name, user in people.items():
+        seen[name] = set(everything.filter(held_on_row(user, Countermeasure)).values_list("pk"))
+        assert seen[name] == set(visible_to(user, everything).values_list("pk")), name
+    assert 0 < len(seen["pg_promoter"]) < len(seen["pg_second"]) < len(seen["superuser"])
+    assert seen["outsider"] == set()
