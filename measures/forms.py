@@ -36,12 +36,17 @@ class PrecisionDateField(forms.CharField):
 class StatusForm(forms.Form):
     """``countermeasure_record_status``'s arguments: its fields are named as they are."""
 
+    # No status chosen in advance (a blank first choice): what is recorded is what the
+    # person picked, never the first entry left as it was.
     status = forms.ChoiceField(
         label=_("status"),
         choices=[
-            (s.value, s.label)
-            for s in Status
-            if s not in (Status.VERIFIED, Status.NOT_EFFECTIVE, Status.REOPENED)
+            ("", "---------"),
+            *(
+                (s.value, s.label)
+                for s in Status
+                if s not in (Status.VERIFIED, Status.NOT_EFFECTIVE, Status.REOPENED)
+            ),
         ],
     )
     effective_on = PrecisionDateField(label=_("effective on"))
@@ -53,9 +58,10 @@ class StatusForm(forms.Form):
 class VerificationForm(forms.Form):
     """``countermeasure_verify_effectiveness``'s arguments, named as they are."""
 
+    # No verdict chosen in advance: "effective" is recorded only when picked.
     effective = forms.TypedChoiceField(
         label=_("verdict"),
-        choices=[("yes", _("effective")), ("no", _("not effective"))],
+        choices=[("", "---------"), ("yes", _("effective")), ("no", _("not effective"))],
         coerce=lambda v: v == "yes",
     )
     effective_on = PrecisionDateField(label=_("effective on"))

@@ -1,6 +1,7 @@
 """The countermeasure list, its export, and the detail page with its forms."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -72,6 +73,10 @@ def test_pagination_keeps_the_filters(client_for, people):
     assert first.context["page"].paginator.count == 68
     second = client.get(reverse("measure-list"), {"nature": "one_off", "page": 2})
     assert len(second.context["page"].object_list) == 18
+    # The pages say where they are; no "the first 18 of 68" as under a cut-off table.
+    for page in (first, second):
+        assert "件のうち最初の" not in page.content.decode()
+    assert "2 / 2" in second.content.decode()
 
 
 def test_export_holds_the_filtered_rows(client_for):
@@ -289,3 +294,26 @@ def test_pages_filtered_by_state_show_what_the_full_computation_shows(
         pages, number = page.context["page"].paginator.num_pages, number + 1
     assert shown == [(s.measure.code, s.status, s.phrase) for s in full]
     assert full  # rows in every case, several pages in most
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("measure-status", {"status-effective_on": "2023年7月"}),
+        ("measure-verify", {"verify-effective_on": "2023年7月", "verify-note": "確認"}),
+    ],
+)
+def test_a_status_or_verdict_left_unchosen_records_nothing(client_for, url, data):
+    """The selects start blank: a form sent without a choice is refused next to the field,
+    not recorded as the first entry (予定, 有効)."""
+    measure = Countermeasure.objects.get(code="PG-06")
+    client = client_for("pg_second")
+    page = client.get(reverse("measure-detail", args=[measure.pk])).content.decode()
+    for name in ("status-status", "verify-effective"):
+        select = re.search(rf'<select name="{name}"[^>]*>\s*<option value="" selected', page)
+        assert select, name
+    before = StatusEvent.objects.filter(measure=measure).count()
+    response = client.post(reverse(url, args=[measure.pk]), data)
+    assert response.status_code == 200
+    assert "このフィールドは必須です" in response.content.decode()
+    assert StatusEvent.objects.filter(measure=measure).count() == before
