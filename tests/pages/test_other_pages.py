@@ -138,3 +138,19 @@ def test_unit_tree_lists_units_in_order(client_for):
     codes = [row["unit"].code for row in response.context["tree"]]
     assert codes.index("pg-branches") < codes.index("pg-branch-units")
     assert OrgUnit.objects.filter(code__in=codes).count() == len(codes)
+
+
+def test_the_checks_due_list_shows_the_check_deadline(client_for):
+    """Under 有効性確認の期限 the date column is the check's deadline, not the measure's."""
+    import re
+
+    measure = Countermeasure.objects.get(code="PG-01")  # implemented in January 2023
+    Countermeasure.objects.filter(pk=measure.pk).update(
+        effectiveness_check_due=dt.date(2023, 5, 20)
+    )
+    response = client_for("pg_second").get(reverse("home"), {"as_of": "2023-05-12"})
+    assert [s.measure.code for s in response.context["checks"]] == ["PG-01"]
+    section = re.search(
+        r'<section aria-labelledby="checks">.*?</section>', response.content.decode(), re.S
+    ).group(0)
+    assert "有効性確認期限" in section and "2023年5月20日" in section
