@@ -430,14 +430,16 @@ def visible_to(user, queryset: QuerySet, perm: str = "view") -> QuerySet:
 
 def held_on_row(user, model: type[models.Model], perm: str = "view") -> Q:
     """``visible_to`` as a filter checked row by row: ``user`` holds ``perm`` on the row,
-    through an access group. Where ``visible_to`` reads all of the person's grants and
+    through an access group. Only for a queryset of ``model`` (the row's key is matched
+    against grants on ``model``). Where ``visible_to`` reads all of the person's grants and
     matches the rows against them (right for thousands of rows), this looks each row up in
     the grants' index (group, permission, object key as text): for a few rows, such as the
-    sub-items of one page of measures (a second-line officer's 2,112 grants: 11 to 5 ms)."""
+    sub-items of one page of measures (for a second-line officer's 2,112 grants, reading a
+    page of 50 measures with their sub-items took 14-17 ms instead of 21-26 ms)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.is_superuser:
-        return Q()
+        return Q(pk__isnull=False)  # every row, also when negated (~Q() would be every row)
     grants = _grants(user, model, perm).filter(object_pk=Cast(OuterRef("pk"), models.TextField()))
     return Q(Exists(grants))
 

@@ -256,15 +256,35 @@ def test_perms_on_answers_as_has_perm_does(people):
     assert {"record_status", "verify_effectiveness", "view_countermeasure"} <= held_somewhere
 
 
-def test_the_row_by_row_check_holds_for_the_same_rows_as_visible_to(people):
-    """``held_on_row`` (a page's sub-items) and ``visible_to`` (whole lists) are two
-    readings of the same grants: for every person, the same measures."""
-    from governance.permissions import held_on_row, visible_to
+def test_every_read_of_the_grants_gives_the_same_measures_as_visible_to(people):
+    """``held_on_row`` (a page's sub-items), ``measures_visible_on_row`` (the same, archived
+    ones left out) and ``granted_pks`` (the dashboard's "my tasks") read the grants that
+    ``visible_to`` reads: for every person, a deactivated one too, the same measures."""
+    from governance.permissions import granted_pks, held_on_row, visible_to
+    from measures.selectors import measures_visible_on_row, measures_visible_to
 
+    ms.countermeasure_archive(
+        measure=Countermeasure.objects.get(code="PG-01"), actor=people["superuser"], reason="試験"
+    )
+    people["pg_branch_promoter"].is_active = False
     everything = Countermeasure.objects.all()
     seen = {}
     for name, user in people.items():
-        seen[name] = set(everything.filter(held_on_row(user, Countermeasure)).values_list("pk"))
-        assert seen[name] == set(visible_to(user, everything).values_list("pk")), name
+        by_set = set(visible_to(user, everything).values_list("pk", flat=True))
+        by_row = set(
+            everything.filter(held_on_row(user, Countermeasure)).values_list("pk", flat=True)
+        )
+        assert by_row == by_set, name
+        assert everything.exclude(held_on_row(user, Countermeasure)).count() == len(
+            everything
+        ) - len(by_set), name
+        current = set(everything.filter(measures_visible_on_row(user)).values_list("pk", flat=True))
+        assert current == set(measures_visible_to(user).values_list("pk", flat=True)), name
+        recordable = set(visible_to(user, everything, "record_status").values_list("pk", flat=True))
+        granted = granted_pks(user, Countermeasure, "record_status")
+        assert (set(everything.values_list("pk", flat=True)) if granted is None else granted) == (
+            recordable
+        ), name
+        seen[name] = by_set
     assert 0 < len(seen["pg_promoter"]) < len(seen["pg_second"]) < len(seen["superuser"])
-    assert seen["outsider"] == set()
+    assert seen["outsider"] == set() == seen["pg_branch_promoter"]
