@@ -12,7 +12,7 @@ from guardian.admin import GuardedModelAdminMixin
 from guardian.models import GroupObjectPermission
 from simple_history.admin import SimpleHistoryAdmin
 
-from governance.history import save_tracked
+from core.history import save_tracked
 
 
 class TrackedAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import save_tracked
 from governance import permissions
 from governance.audit import audit_record
-from governance.history import save_tracked
 from governance.models import (
     AuditEvent,
     Committee,

@@ -215,7 +215,7 @@ RECENTLY_ENDED = dt.timedelta(days=90)
 def responsibility(request):
     """The org tree with who holds each role on the day; vacancies and recently ended
     assignments flagged."""
-    from governance.ui import as_of as requested_as_of
+    from core.ui import as_of as requested_as_of
 
     day = requested_as_of(request)
     orgs = list(visible_to(request.user, Organization.objects.filter(archived_at__isnull=True)))

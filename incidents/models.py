@@ -8,8 +8,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from governance.archiving import ArchivableModel
-from governance.dates import PrecisionDateAttribute, precision_field
+from core.archiving import ArchivableModel
+from core.dates import PrecisionDateAttribute, precision_field
 from governance.models import Organization
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.dates import PrecisionDate
+from core.history import save_tracked
 from governance import permissions
-from governance.dates import PrecisionDate
-from governance.history import save_tracked
 from governance.models import Organization
 from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
 

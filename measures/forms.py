@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from governance.dates import PrecisionDate, parse_ja
-from governance.widgets import QuickSelect
+from core.dates import PrecisionDate, parse_ja
+from core.widgets import QuickSelect
 from measures.models import Nature, Status
 
 
@@ -183,7 +183,7 @@ class ReportRequestForm(forms.Form):
     def clean_as_of(self):
         from django.utils import timezone
 
-        from governance.ui import EARLIEST
+        from core.ui import EARLIEST
 
         day = self.cleaned_data["as_of"]
         if day < EARLIEST:

@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from governance.archiving import ArchivableModel, HardDeleteRefused, NoDeleteQuerySet
-from governance.dates import PrecisionDateAttribute, precision_field
+from core.archiving import ArchivableModel, HardDeleteRefused, NoDeleteQuerySet
+from core.dates import PrecisionDateAttribute, precision_field
 from governance.models import Organization, OrgUnit, Recommendation, RequiredItem
 from incidents.models import Incident, RootCause, circled
 

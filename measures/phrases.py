@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from governance.dates import PrecisionDate, fiscal_start_month, join_ja
+from core.dates import PrecisionDate, fiscal_start_month, join_ja
 from measures.models import (
     VERB_JA,
     VERB_PROGRESSIVE_JA,
@@ -102,7 +102,7 @@ def _code_digest() -> str:
     Japanese forms, the verbs and ``stored_states``. A phrase stored by other code is not
     read (``phrase_code``). (The timeline's order is the events' own, fixed by the
     triggers' SQL as well.)"""
-    from governance import dates
+    from core import dates
 
     here = Path(__file__)
     digest = hashlib.blake2b(digest_size=8)

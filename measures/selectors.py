@@ -27,8 +27,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Collate
 from django.db.models.signals import post_init, pre_init
 
-from governance.dates import PrecisionDate, PrecisionDateAttribute, stored_date
-from governance.memory import collector_paused
+from core.dates import PrecisionDate, PrecisionDateAttribute, stored_date
+from core.memory import collector_paused
 from measures.models import (
     Countermeasure,
     Status,

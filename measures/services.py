@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import PrecisionDate
+from core.history import save_tracked
 from governance import permissions
-from governance.dates import PrecisionDate
-from governance.history import save_tracked
 from governance.models import Organization, OrgUnit, Recommendation, RequiredItem
 from incidents.models import Incident, RootCause
 from measures.models import (

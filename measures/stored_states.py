@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 
-from governance.db import copy_rows
+from core.db import copy_rows
 from measures.db import KeepLatestEvent, KeepStatusRuns
 from measures.models import Countermeasure, LatestEvent, StatusEvent, StoredState, StoredStep
 from measures.phrases import INPUT_FIELDS, Event, MeasureState, phrase_code, state_as_of

@@ -17,11 +17,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.ui import as_of as requested_as_of
 from governance.audit import spreadsheet_safe
 from governance.decorators import login_view, object_view
 from governance.models import AuditEvent, Meeting, Organization, OrgUnit
 from governance.permissions import granted_pks, perms_on, visible_to
-from governance.ui import as_of as requested_as_of
 from incidents.models import Incident, RootCause
 from measures import charts, services
 from measures.forms import (

@@ -7,10 +7,10 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.ui import as_of as requested_as_of
 from governance.decorators import login_view, object_view
 from governance.models import AuditEvent, Committee, RegulatoryAction
 from governance.permissions import visible_to
-from governance.ui import as_of as requested_as_of
 from measures.models import RecommendationReflection, RequiredItemCoverage
 from measures.selectors import measures_visible_to
 

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from core.ui import as_of as requested_as_of
 from governance.decorators import login_view, object_view
 from governance.models import AuditEvent
 from governance.permissions import visible_to
-from governance.ui import as_of as requested_as_of
 from incidents.models import Incident, RootCause
 from measures.models import Countermeasure, Status
 from measures.selectors import (

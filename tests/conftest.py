@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from governance.dates import PrecisionDate
+from core.dates import PrecisionDate
 from governance.models import Organization
 from measures.seed import chubu_2023_05_12
 from measures.seed.loader import SeedLoader

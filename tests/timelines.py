@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from governance.dates import PrecisionDate
+from core.dates import PrecisionDate
 from measures.models import LatestEvent, StatusEvent, StatusRun
 
 TIMELINE = ("measure_id", "effective_on_date", "recorded_at", "id")

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from governance.db import SameOrganization
+from core.db import SameOrganization
 
 
 class Migration(migrations.Migration):

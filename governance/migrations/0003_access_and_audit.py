@@ -6,7 +6,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import governance.db
+import core.db
 
 
 class Migration(migrations.Migration):
@@ -127,5 +127,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['user', 'ended_at'], name='governance__user_id_41d9c5_idx')],
             },
         ),
-        governance.db.AppendOnly(table="governance_auditevent"),
+        core.db.AppendOnly(table="governance_auditevent"),
     ]

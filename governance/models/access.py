@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from governance.archiving import NoDeleteQuerySet
+from core.archiving import NoDeleteQuerySet
 from governance.models.committees import Committee
 from governance.models.organization import Organization, OrgUnit, Role
 
@@ -62,7 +62,7 @@ class AccessGroup(models.Model):
         return self.group.name
 
     def delete(self, *args, **kwargs):
-        from governance.archiving import HardDeleteRefused
+        from core.archiving import HardDeleteRefused
 
         raise HardDeleteRefused("Access groups are kept; their members and permissions change.")
 

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from governance.archiving import ArchivableModel
+from core.archiving import ArchivableModel
 from governance.models.organization import Organization, ValidityQuerySet
 
 

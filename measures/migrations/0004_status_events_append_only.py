@@ -1,9 +1,9 @@
 from django.db import migrations
 
-import governance.db
+import core.db
 
 
 class Migration(migrations.Migration):
     dependencies = [("measures", "0003_countermeasure_permissions")]
 
-    operations = [governance.db.AppendOnly(table="measures_statusevent")]
+    operations = [core.db.AppendOnly(table="measures_statusevent")]

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import governance.db
+import core.db
 
 
 class Migration(migrations.Migration):
@@ -33,5 +33,5 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of the tables'),
         ),
         # Last: SQLite rebuilds the table for the JSON field above, which drops its triggers.
-        governance.db.FrozenWhen(table="measures_report", column="state", value="done"),
+        core.db.FrozenWhen(table="measures_report", column="state", value="done"),
     ]

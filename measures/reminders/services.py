@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.dates import add_months
+from core.db import copy_rows
 from governance.audit import audit_record
-from governance.dates import add_months
-from governance.db import copy_rows
 from governance.models import (
     AuditEvent,
     CommitteeMembership,

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.archiving import HardDeleteRefused, NoDeleteQuerySet
+from core.archiving import HardDeleteRefused, NoDeleteQuerySet
 
 
 def report_upload_to(instance: Report, filename: str) -> str:

@@ -24,8 +24,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.dates import PrecisionDate
 from governance.audit import spreadsheet_safe
-from governance.dates import PrecisionDate
 from governance.models import Committee, Meeting, OrgUnit, RoleAssignment
 from governance.permissions import access_sync_objects
 from incidents.models import Incident, RootCause

@@ -3,7 +3,7 @@
 
 The text of the source document is kept beside this module
 (chubu-2023-05-12-recurrence-prevention.txt); the tests read the expected tables from it.
-Dates are written as the document writes them and parsed with ``governance.dates.parse_ja``.
+Dates are written as the document writes them and parsed with ``core.dates.parse_ja``.
 Events give each measure's status as of the document's date; ``override`` carries the
 document's wording where it says more than the structure (table 3-2 only).
 Where the document does not say a thing (meeting dates, owner units of table 2-2, member

@@ -15,8 +15,8 @@ from types import ModuleType
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.dates import PrecisionDate, parse_ja
 from governance import services as gov
-from governance.dates import PrecisionDate, parse_ja
 from governance.models import Committee, Meeting, Organization, OrgUnit, RoleAssignment
 from incidents import services as inc
 from incidents.models import AffectedSystem, Incident, RootCause

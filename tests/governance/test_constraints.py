@@ -59,7 +59,7 @@ def test_an_interval_only_for_recurring_measures(pg):
 
 
 def test_organizations_are_archived_not_deleted(pg):
-    from governance.archiving import HardDeleteRefused
+    from core.archiving import HardDeleteRefused
 
     with pytest.raises(HardDeleteRefused):
         Organization.objects.all().delete()

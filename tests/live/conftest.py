@@ -65,7 +65,7 @@ def _append_only_triggers(*, install: bool) -> None:
     triggers refuse; lift them for the flush only (PostgreSQL truncates, unaffected)."""
     from django.db import connection
 
-    from governance.db import AppendOnly
+    from core.db import AppendOnly
 
     if connection.vendor != "sqlite":
         return

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from governance.archiving import HardDeleteRefused
+from core.archiving import HardDeleteRefused
 from measures import services
 from measures.models import Countermeasure, Status, StatusEvent
 from tests.conftest import month

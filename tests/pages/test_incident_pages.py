@@ -80,7 +80,7 @@ def test_past_the_cap_each_cause_says_how_many_its_link_opens(people, client_for
     """The coverage count is the company's (open or done); beside it, past the cap, how
     many linked measures this person may open, cancelled ones included: what the link
     lists. A 推進者 of the head office opens PG-06 (root cause 1) and nothing of cause 2."""
-    from governance.dates import PrecisionDate
+    from core.dates import PrecisionDate
     from measures import services as ms
     from measures.models import Countermeasure
 

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from core.dates import PrecisionDate
 from governance import services as gov
-from governance.dates import PrecisionDate
 from governance.models import Committee, Organization, OrgUnit
 from measures import services as ms
 from measures.models import Countermeasure, StatusEvent

@@ -378,7 +378,7 @@ def test_notifications_written_in_bulk_keep_every_character(plan):
     (the mail) are its notifications in the order given."""
     from django.utils import timezone
 
-    from governance.db import copy_rows
+    from core.db import copy_rows
 
     digest = reminders_sweep(day=D(2023, 9, 1), send="no").digests[0]
     before = digest.items

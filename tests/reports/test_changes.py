@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from governance.dates import PrecisionDate
+from core.dates import PrecisionDate
 from governance.models import Committee
 from measures import services
 from measures.models import Countermeasure, Nature, Status, StatusEvent

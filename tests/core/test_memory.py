@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from governance.memory import collector_paused
+from core.memory import collector_paused
 from measures import selectors
 from tests.conftest import SEED_DATE
 

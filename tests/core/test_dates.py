@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from governance.dates import PrecisionDate, join_ja, parse_ja
+from core.dates import PrecisionDate, join_ja, parse_ja
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
+from core.widgets import QuickSelect
 from governance.models import Organization, OrgUnit
-from governance.widgets import QuickSelect
 from incidents.models import Incident, RootCause
 from measures.forms import MeasureFilterForm
 from measures.models import Perspective

@@ -5,7 +5,7 @@ import datetime as dt
 from django import template
 from django.utils.translation import get_language
 
-from governance.dates import PrecisionDate
+from core.dates import PrecisionDate
 
 register = template.Library()
 
