@@ -76,7 +76,13 @@ INSTALLED_APPS = [
     "governance",
     "incidents",
     "measures",
+    "reports",
+    "reminders",
+    "plans",
 ]
+# The scale generator and the benchmarks: development, CI and a measuring host only.
+if envbool("THREELINES_PERF_TOOLS", default=DEBUG):
+    INSTALLED_APPS.append("perf")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -233,6 +239,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "store_processed": False,
+        # The exchange table too, not a "control" folder in the working directory.
+        "control_folder": str(VAR_DIR / "celery-control"),
     }
 else:
     # Fail fast when the broker is down: a web request that queues work must not hang.

@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("incidents.urls")),
     path("", include("measures.urls")),
+    path("", include("reports.urls")),
+    path("", include("reminders.urls")),
 ]

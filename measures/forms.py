@@ -1,36 +1,9 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import PrecisionDate, parse_ja
+from core.forms import PrecisionDateField
 from core.widgets import QuickSelect
 from measures.models import Nature, Status
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's refusal next to the fields it names (else above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-class PrecisionDateField(forms.CharField):
-    """A date as the plan writes it: 2023年5月12日, 2023年5月, 2023年度上期, 2023-05-12."""
-
-    default_error_messages = {
-        "invalid": _("Write a date such as 2023年5月12日, 2023年5月, 2023年度上期 or 2023-05-12.")
-    }
-
-    def to_python(self, value) -> PrecisionDate | None:
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return parse_ja(value)
-        except ValueError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
 class StatusForm(forms.Form):
@@ -146,51 +119,3 @@ class ReopenForm(forms.Form):
     effective_on = PrecisionDateField(label=_("effective on"))
     planned_for = PrecisionDateField(label=_("planned for"), required=False)
     note = forms.CharField(label=_("reason"), max_length=2000)
-
-
-class ReportRequestForm(forms.Form):
-    """Generate a committee's progress report as of a date, compared with an earlier one."""
-
-    as_of = forms.DateField(
-        label=_("report as of"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("The state of every measure on this day."),
-    )
-    meeting = forms.ModelChoiceField(
-        label=_("meeting"), queryset=None, required=False, empty_label=_("(none)")
-    )
-    previous = forms.ModelChoiceField(
-        label=_("compare with"),
-        queryset=None,
-        required=False,
-        empty_label=_("(no comparison)"),
-        help_text=_("A finished report of this committee; the new one lists what changed since."),
-    )
-
-    def __init__(self, *args, committee, reports, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = committee.meetings.filter(archived_at__isnull=True)
-        self.fields["meeting"].label_from_instance = lambda m: (
-            _("Meeting %(n)s") % {"n": m.number} + (f" {m.title}" if m.title else "")
-        )
-        self.fields["previous"].queryset = reports.filter(state="done").order_by(
-            "-as_of", "-requested_at"
-        )
-        self.fields["previous"].label_from_instance = lambda r: (
-            _("No. %(pk)s, as of %(as_of)s") % {"pk": r.pk, "as_of": r.as_of.isoformat()}
-        )
-
-    def clean_as_of(self):
-        from django.utils import timezone
-
-        from core.ui import EARLIEST
-
-        day = self.cleaned_data["as_of"]
-        if day < EARLIEST:
-            raise forms.ValidationError(_("Give a date between 1900 and 2999."), code="range")
-        if day > timezone.localdate():
-            # Overdue and upcoming are judged on the day: a day to come has no state yet.
-            raise forms.ValidationError(
-                _("A report is made as of today or an earlier day."), code="future"
-            )
-        return day

@@ -626,22 +626,13 @@ class Comment(ArchivableModel):
         return f"{self.measure.code}: {self.body[:40]}"
 
 
-# Reminder models live beside their services; importing them here registers them.
-from measures.reminders.models import Digest, Escalation, Notification, ReminderMark  # noqa: E402
-from measures.reports.models import Report  # noqa: E402
-
 __all__ = [
     "Comment",
     "Countermeasure",
-    "Digest",
-    "Escalation",
     "Evidence",
     "LatestEvent",
-    "Notification",
     "Perspective",
     "RecommendationReflection",
-    "ReminderMark",
-    "Report",
     "RequiredItemCoverage",
     "StatusEvent",
     "StatusRun",

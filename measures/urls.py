@@ -1,13 +1,6 @@
 from django.urls import path
 
-from measures import (
-    api,
-    views,
-    views_governance,
-    views_incidents,
-    views_notifications,
-    views_reports,
-)
+from measures import api, views, views_governance, views_incidents
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
@@ -24,18 +17,7 @@ urlpatterns = [
     path("root-causes/", views_incidents.root_cause_matrix, name="root-causes"),
     path("committees/", views_governance.committee_list, name="committee-list"),
     path("committees/<int:pk>/", views_governance.committee_detail, name="committee-detail"),
-    path("committees/<int:pk>/reports/", views_reports.committee_reports, name="committee-reports"),
-    path("committees/<int:pk>/reports/new/", views_reports.report_create, name="report-create"),
-    path("reports/<int:pk>/", views_reports.report_detail, name="report-detail"),
-    path("reports/<int:pk>/report.pdf", views_reports.report_download, name="report-download"),
-    path("reports/<int:pk>/tables.xlsx", views_reports.report_tables, name="report-tables"),
     path("regulatory-actions/", views_governance.regulatory_list, name="regulatory-list"),
-    path("notifications/", views_notifications.notification_list, name="notification-list"),
-    path(
-        "notifications/read/",
-        views_notifications.notification_mark_read,
-        name="notification-mark-read",
-    ),
     path("api/measures/<int:pk>/", api.measure_detail, name="api-measure"),
     path("api/measures/<int:pk>/status/", api.measure_record_status, name="api-measure-status"),
     path("api/measures/<int:pk>/verify/", api.measure_verify, name="api-measure-verify"),

@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import apply_service_errors
 from core.ui import as_of as requested_as_of
 from governance.audit import spreadsheet_safe
 from governance.decorators import login_view, object_view
@@ -31,7 +32,6 @@ from measures.forms import (
     ReopenForm,
     StatusForm,
     VerificationForm,
-    apply_service_errors,
 )
 from measures.models import SETTLED, Countermeasure, Perspective, Status
 from measures.selectors import (
@@ -133,24 +133,7 @@ def dashboard(request):
                 title=_("Open and implemented measures by month"),
             ),
             "next_meeting": next(iter(meetings), None),
-            "failed_digests": _failed_digests(request.user),
         },
-    )
-
-
-def _failed_digests(user):
-    """Mails that could not be delivered, for the second line of the people's companies."""
-    from measures.reminders.models import Digest
-
-    orgs = visible_to(user, Organization.objects.all(), "governance.view_audit_log")
-    return (
-        Digest.objects.filter(
-            state=Digest.State.FAILED,
-            user__role_assignments__org_unit__organization__in=orgs,
-        )
-        .select_related("user")
-        .distinct()
-        .order_by("-day")[:20]
     )
 
 

@@ -7,8 +7,8 @@ from django.utils import translation
 
 from core.dates import PrecisionDate
 from governance.models import Organization
-from measures.seed import chubu_2023_05_12
-from measures.seed.loader import SeedLoader
+from plans.loader import SeedLoader
+from plans.seed import chubu_2023_05_12
 
 # Named people, one per role (tests/people.py), for every test directory.
 pytest_plugins = ["tests.people"]

@@ -106,7 +106,7 @@ def finished_report(people, settings, tmp_path):
     from django.core.files.base import ContentFile
 
     from governance.permissions import access_sync_objects
-    from measures.reports.models import Report
+    from reports.models import Report
 
     settings.MEDIA_ROOT = tmp_path
     pdf = b"%PDF-1.7 stand-in"

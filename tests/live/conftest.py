@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 
 from governance import services as gov
 from governance.models import OrgUnit
-from measures.seed import chubu_2023_05_12
-from measures.seed.loader import SeedLoader
+from plans.loader import SeedLoader
+from plans.seed import chubu_2023_05_12
 from tests.live.workers import worker, workers  # noqa: F401 - fixtures for every live test
 
 # Playwright's sync API keeps an event loop in this thread; Django's ORM calls from the test

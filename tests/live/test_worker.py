@@ -47,15 +47,15 @@ def _plan_pg06(people_seed) -> None:
 
 
 def _all_sent(day: dt.date) -> bool:
-    from measures.reminders.models import Digest
+    from reminders.models import Digest
 
     digests = Digest.objects.filter(day=day)
     return digests.exists() and not digests.exclude(state="sent").exists()
 
 
 def test_the_reminder_sweep_runs_through_the_broker(worker, live_seed):
-    from measures.reminders.models import Digest
-    from measures.reminders.tasks import sweep
+    from reminders.models import Digest
+    from reminders.tasks import sweep
 
     _plan_pg06(live_seed)
     day = dt.date(2023, 9, 1)
@@ -69,8 +69,8 @@ def test_the_reminder_sweep_runs_through_the_broker(worker, live_seed):
 
 
 def test_two_sweeps_racing_send_one_mail_per_person(workers, live_seed):
-    from measures.reminders.models import Digest
-    from measures.reminders.tasks import sweep
+    from reminders.models import Digest
+    from reminders.tasks import sweep
 
     _plan_pg06(live_seed)
     workers.start("w1")
@@ -89,8 +89,8 @@ def test_two_sweeps_racing_send_one_mail_per_person(workers, live_seed):
 def test_with_the_broker_down_work_still_saves_and_the_next_sweep_sends(workers, live_seed):
 
     from measures.models import Countermeasure
-    from measures.reminders.models import Digest
-    from measures.reminders.services import reminders_sweep
+    from reminders.models import Digest
+    from reminders.services import reminders_sweep
 
     _plan_pg06(live_seed)
     use_broker("redis://127.0.0.1:1/0")  # nothing listens there
@@ -122,8 +122,8 @@ def test_with_the_broker_down_work_still_saves_and_the_next_sweep_sends(workers,
 
 def test_a_report_renders_in_a_worker(worker, live_seed, settings, tmp_path):
     from governance.models import Committee
-    from measures.reports.models import Report
-    from measures.reports.services import report_request
+    from reports.models import Report
+    from reports.services import report_request
 
     report = report_request(
         committee=Committee.objects.get(code="joint-review"),
@@ -140,8 +140,8 @@ def test_a_report_renders_in_a_worker(worker, live_seed, settings, tmp_path):
 
 def test_a_report_whose_message_was_lost_is_rendered_after_the_sweep(workers, live_seed):
     from governance.models import Committee
-    from measures.reports.models import Report
-    from measures.reports.services import report_request, reports_requeue
+    from reports.models import Report
+    from reports.services import report_request, reports_requeue
 
     use_broker("redis://127.0.0.1:1/0")  # the broker is down when the report is asked for
     report = report_request(

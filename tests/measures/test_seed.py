@@ -13,7 +13,7 @@ from django.urls import reverse
 from governance.models import Committee, Organization, OrgUnit
 from incidents.models import Incident, IncidentMetric, RootCause
 from measures.models import Countermeasure, StatusEvent
-from measures.seed.loader import SeedLoader
+from plans.loader import SeedLoader
 
 
 def _row_counts() -> dict[str, int]:

@@ -259,9 +259,9 @@ def test_pages_filtered_by_state_show_what_the_full_computation_shows(
 
     from governance.permissions import access_sync_objects
     from measures import views
-    from measures.benchdata import add_measures
     from measures.models import Countermeasure
     from measures.selectors import measure_rows
+    from perf.benchdata import add_measures
 
     monkeypatch.setattr(views, "PAGE_SIZE", 5)
     if "overdue" in query:  # the seed has few overdue measures: add some due around the day

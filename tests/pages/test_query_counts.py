@@ -12,7 +12,7 @@ from governance.permissions import access_sync_objects
 from incidents.models import Incident
 from measures import services
 from measures.models import Countermeasure
-from measures.reports.models import Report
+from reports.models import Report
 from tests.conftest import month
 
 PAGES = {

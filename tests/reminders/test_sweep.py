@@ -11,9 +11,9 @@ from django.urls import reverse
 from governance import services as gov
 from governance.models import OrgUnit, RoleAssignment, UserPreference
 from measures.models import Countermeasure
-from measures.reminders.models import Digest, Escalation, Notification, ReminderMark
-from measures.reminders.services import TransientMailError, digest_send, reminders_sweep
-from measures.reminders.tasks import send_digest
+from reminders.models import Digest, Escalation, Notification, ReminderMark
+from reminders.services import TransientMailError, digest_send, reminders_sweep
+from reminders.tasks import send_digest
 
 D = dt.date
 
@@ -252,7 +252,7 @@ def test_a_digest_that_never_went_out_is_superseded_by_the_next_days(plan):
 
 
 def test_exhausted_retries_mark_the_digest_failed(plan):
-    from measures.reminders.services import digest_give_up
+    from reminders.services import digest_give_up
 
     report = reminders_sweep(day=D(2023, 9, 1), send="no")
     digest = report.digests[0]
@@ -321,7 +321,7 @@ def _digest_kinds(user, day):
 @pytest.mark.parametrize("report_state", [None, "queued", "done", "failed"])
 def test_a_meeting_without_its_report_is_reminded_before_it(plan, report_state):
     from governance.models import Committee
-    from measures.reports.models import Report
+    from reports.models import Report
 
     committee = Committee.objects.get(code="neutrality")
     meeting = gov.meeting_record(

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from governance.models import AuditEvent, Committee
-from measures.reports.models import Report
-from measures.reports.services import report_render, reports_requeue
+from reports.models import Report
+from reports.services import report_render, reports_requeue
 from tests.conftest import read
 
 
@@ -50,7 +50,7 @@ def test_the_second_line_generates_a_report_and_downloads_it(
     assert f"neutrality-20230512-{report.pk}.pdf" in download["Content-Disposition"]
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.DOWNLOADED,
-        object_type="measures.Report",
+        object_type="reports.Report",
         object_id=str(report.pk),
         actor__username="pg_second",
     ).exists()
@@ -182,7 +182,7 @@ def test_a_finished_report_never_changes(finished_report):
 def test_the_sweep_requeues_lost_and_stuck_reports(neutrality, settings, monkeypatch):
     from django.utils import timezone
 
-    from measures.reports import tasks
+    from reports import tasks
 
     queued = []
     monkeypatch.setattr(tasks.render_report, "delay", queued.append)
@@ -218,7 +218,7 @@ def test_an_attempt_given_up_cannot_finish_the_report(neutrality, settings, tmp_
     """A slow render the sweep queued again may not overwrite the newer attempt's report."""
     settings.MEDIA_ROOT = tmp_path
     report = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
-    from measures.reports import services
+    from reports import services
 
     original = services.report_context
 

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from governance.models import Committee
 from measures.models import Countermeasure
-from measures.reports.models import Report
-from measures.reports.services import report_pdf, report_render
+from reports.models import Report
+from reports.services import report_pdf, report_render
 from tests.conftest import SEED_DATE
 from tests.seedtext import table_rows
 

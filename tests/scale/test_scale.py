@@ -13,7 +13,7 @@ from governance.models import Organization, OrgUnit, Role, RoleAssignment
 from governance.permissions import visible_to
 from incidents.models import Incident
 from measures.models import Countermeasure, StatusEvent
-from measures.scale import PREFIX, PRESETS, AlreadyGenerated, Generator
+from perf.scale import PREFIX, PRESETS, AlreadyGenerated, Generator
 from tests.conftest import login_verified
 from tests.pages.test_query_counts import EXPECTED, PAGES, _bookkeeping
 
@@ -110,7 +110,7 @@ def test_page_query_counts_are_the_same_on_the_seed_and_on_generated_data(seed, 
     ].user
     from django.test import Client
 
-    from measures.reports.models import Report
+    from reports.models import Report
 
     client = Client()
     login_verified(client, person)

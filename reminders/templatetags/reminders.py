@@ -1,0 +1,26 @@
+"""The reminders' panels on pages of the apps below (the dashboard is drawn by measures,
+which may not import reminders)."""
+
+from django import template
+
+from governance.models import Organization
+from governance.permissions import visible_to
+from reminders.models import Digest
+
+register = template.Library()
+
+
+@register.inclusion_tag("reminders/_failed_digests.html")
+def failed_digests(user) -> dict:
+    """Mails that could not be delivered, for the second line of the people's companies."""
+    orgs = visible_to(user, Organization.objects.all(), "governance.view_audit_log")
+    digests = (
+        Digest.objects.filter(
+            state=Digest.State.FAILED,
+            user__role_assignments__org_unit__organization__in=orgs,
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("-day")[:20]
+    )
+    return {"failed_digests": digests}
