@@ -62,7 +62,7 @@ def _report_concurrent_use(*, request, user, others: list[UserSession]) -> None:
             request=request,
             actor=user,
             organization_id=org.pk if org else None,
-            object_type="auth.User",
+            object_type=get_user_model()._meta.label,
             object_id=str(user.pk),
             object_repr=user.get_username(),
             details={"new_address": client_address(request), "other_addresses": addresses},
@@ -189,7 +189,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         request=request,
         actor=user,
         organization_id=_home_organization_id(user),
-        object_type="auth.User",
+        object_type=get_user_model()._meta.label,
         object_repr=username[:150],
     )
 
@@ -201,6 +201,6 @@ def on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
         request=request,
         actor=user,
         organization_id=_home_organization_id(user),
-        object_type="auth.User",
+        object_type=get_user_model()._meta.label,
         object_repr=(username or "")[:150],
     )

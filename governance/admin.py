@@ -362,12 +362,10 @@ class UserRoleInline(ReadOnlyInline):
     verbose_name_plural = gettext_lazy("role assignments (change them under Role assignments)")
 
 
-admin.site.unregister(User)
-
-
 @admin.register(User)
 class ThreelinesUserAdmin(UserAdmin):
     inlines = [UserRoleInline]
+    fieldsets = (*UserAdmin.fieldsets, (gettext_lazy("Mails"), {"fields": ("language",)}))
 
     def has_delete_permission(self, request, obj=None):
         # People leave by ending their roles and deactivating the account; their name stays

@@ -36,7 +36,6 @@ from governance.models import (
     OrgUnit,
     Role,
     RoleAssignment,
-    UserPreference,
     UserSession,
 )
 from governance.permissions import visible_to
@@ -267,7 +266,8 @@ def set_language(request):
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+        request.user.language = language
+        request.user.save(update_fields=["language"])
     return response
 
 

@@ -35,7 +35,7 @@ from governance.models import (
     RegulatoryAction,
     Role,
     RoleAssignment,
-    UserPreference,
+    User,
 )
 from measures.models import Countermeasure, Nature, Status, StatusEvent
 from measures.selectors import measure_statuses_as_of
@@ -433,7 +433,7 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
     _supersede_earlier(day)
     items, escalations = reminder_items(day=day)
     fresh = _not_yet_reminded(items)
-    languages = dict(UserPreference.objects.values_list("user_id", "language"))
+    languages = dict(User.objects.values_list("id", "language"))
     with transaction.atomic():
         created = _create_digests(day, fresh, languages)
         # Recorded once per measure, due date and level (the unique constraint decides).

@@ -1,7 +1,7 @@
 """Governance: organizations, the responsibility hierarchy, committees, regulatory actions,
 access groups and the audit log."""
 
-from governance.models.access import AccessGroup, RecordShare, UserPreference, UserSession
+from governance.models.access import AccessGroup, RecordShare, UserSession
 from governance.models.audit import AuditEvent
 from governance.models.committees import (
     Committee,
@@ -20,6 +20,7 @@ from governance.models.organization import (
     RoleAssignment,
     ValidityQuerySet,
 )
+from governance.models.people import User
 
 __all__ = [
     "ROLE_LINES",
@@ -37,7 +38,7 @@ __all__ = [
     "RequiredItem",
     "Role",
     "RoleAssignment",
-    "UserPreference",
+    "User",
     "UserSession",
     "ValidityQuerySet",
 ]

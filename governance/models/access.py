@@ -145,22 +145,3 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.ip} {self.started_at:%Y-%m-%d %H:%M}"
-
-
-class UserPreference(models.Model):
-    """A person's own settings: the language of their mails (the UI uses a cookie)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="preference",
-        verbose_name=_("user"),
-    )
-    language = models.CharField(_("language"), max_length=10, default="ja")
-
-    class Meta:
-        verbose_name = _("preference")
-        verbose_name_plural = _("preferences")
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.language}"

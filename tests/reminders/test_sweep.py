@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from governance import services as gov
-from governance.models import OrgUnit, RoleAssignment, UserPreference
+from governance.models import OrgUnit, RoleAssignment
 from measures.models import Countermeasure
 from reminders.models import Digest, Escalation, Notification, ReminderMark
 from reminders.services import TransientMailError, digest_send, reminders_sweep
@@ -123,7 +123,8 @@ def test_role_holders_change_mid_period(plan):
 
 
 def test_digest_in_the_persons_language(plan):
-    UserPreference.objects.create(user=plan["pg_promoter"], language="en")
+    plan["pg_promoter"].language = "en"
+    plan["pg_promoter"].save(update_fields=["language"])
     reminders_sweep(day=D(2023, 9, 1), send="now")
     message = next(m for m in mail.outbox if m.to == [plan["pg_promoter"].email])
     assert message.subject.startswith("[Threelines] 2 reminders")
@@ -217,7 +218,8 @@ def test_bench_reminders_runs_and_keeps_nothing(seed):
 def test_switching_language_is_remembered_for_mails(plan, client_for):
     client = client_for("pg_promoter")
     client.post(reverse("set-language"), {"language": "en", "next": "/"})
-    assert UserPreference.objects.get(user=plan["pg_promoter"]).language == "en"
+    plan["pg_promoter"].refresh_from_db()
+    assert plan["pg_promoter"].language == "en"
 
 
 def test_a_digest_abandoned_while_sending_is_sent_by_the_next_sweep(plan):
