@@ -48,7 +48,9 @@ lint: setup
 
 # Model checks need no real database.
 CHECK_ENV := DJANGO_SETTINGS_MODULE=config.test_settings DATABASE_URL=sqlite://:memory:
+# The layering contract (pyproject.toml: apps in layers, no cycle inside an app).
 check: setup
+	$(BIN)/lint-imports
 	$(CHECK_ENV) $(BIN)/python manage.py check
 	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 

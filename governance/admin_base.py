@@ -13,6 +13,8 @@ from guardian.models import GroupObjectPermission
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.history import save_tracked
+from governance import permissions
+from governance.models import Committee
 
 
 class TrackedAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
@@ -92,9 +94,6 @@ class TrackedAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
         """After the record and its links are saved, bring derived access in line: guarded
         records get their object permissions, roster changes their members' groups."""
         super().save_related(request, form, formsets, change)
-        from governance import permissions
-        from governance.models import Committee
-
         obj = form.instance
         if isinstance(obj, Committee):  # its scope decides who reads its reports too
             permissions.access_sync_committee(obj, actor=request.user)

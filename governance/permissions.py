@@ -39,6 +39,7 @@ from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 from guardian.models import GroupObjectPermission
 
+from governance.audit import audit_record
 from governance.models import (
     AccessGroup,
     AuditEvent,
@@ -272,8 +273,6 @@ def access_sync_objects(model: type[models.Model], pks: Iterable[int], *, actor=
 
 
 def _audit_permission_changes(model, added, removed_count, rows, *, actor) -> None:
-    from governance.audit import audit_record
-
     orgs = {row.organization_id for row in rows}
     org_id = next(iter(orgs)) if len(orgs) == 1 else None
     label = model._meta.label
@@ -318,8 +317,6 @@ def access_sync_all_objects(*, actor=None) -> int:
 def access_sync_user(user, *, today: dt.date, actor=None) -> tuple[int, int]:
     """Put ``user`` in exactly the access groups of the roles and committee memberships
     valid on ``today``; an ended assignment leaves no group behind. Returns (joined, left)."""
-    from governance.audit import audit_record
-
     wanted: set[int] = set()
     for assignment in (
         RoleAssignment.objects.active_on(today)

@@ -9,6 +9,7 @@ import logging
 import time
 
 import segno
+from celery import current_app as celery_app
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from config.celery import app as celery_app
+from core.ui import as_of as requested_as_of
 from governance import accounts
 from governance.audit import audit_record, audit_write_csv
 from governance.decorators import login_view, public_view, scope_view
@@ -214,8 +215,6 @@ RECENTLY_ENDED = dt.timedelta(days=90)
 def responsibility(request):
     """The org tree with who holds each role on the day; vacancies and recently ended
     assignments flagged."""
-    from core.ui import as_of as requested_as_of
-
     day = requested_as_of(request)
     orgs = list(visible_to(request.user, Organization.objects.filter(archived_at__isnull=True)))
     units = list(

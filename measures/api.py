@@ -12,9 +12,10 @@ from governance.decorators import object_view
 from governance.models import AuditEvent
 from governance.permissions import visible_to
 from measures import services
+from measures.asof import measure_states_as_of
 from measures.forms import AsOfForm, StatusForm, VerificationForm
 from measures.models import Countermeasure, Evidence
-from measures.selectors import measure_states_as_of, measures_visible_on_row
+from measures.selectors import measures_visible_on_row
 
 
 def _errors(errors) -> JsonResponse:

@@ -34,7 +34,7 @@ VERIFICATION = {Status.VERIFIED, Status.NOT_EFFECTIVE}
 
 class Event(Protocol):
     """What the phrase reads of an event: a ``StatusEvent``, or the light
-    ``selectors.TimelineEvent`` the as-of reading builds."""
+    ``timelines.TimelineEvent`` the as-of reading builds."""
 
     status: str
     effective_on_date: dt.date

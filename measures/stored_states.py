@@ -1,6 +1,6 @@
 """Each measure's stored state (``StoredState``): its status and 実施状況 phrase after all its
 events, and on the days between its earlier events (``StoredStep``), composed here, and
-read by ``selectors.measure_states_as_of`` in place of composing them again, for any date,
+read by ``asof.measure_states_as_of`` in place of composing them again, for any date,
 while it holds.
 
 The services store a measure's state in the transaction that records its event or changes
@@ -25,6 +25,7 @@ from core.db import copy_rows
 from measures.db import KeepLatestEvent, KeepStatusRuns
 from measures.models import Countermeasure, LatestEvent, StatusEvent, StoredState, StoredStep
 from measures.phrases import INPUT_FIELDS, Event, MeasureState, phrase_code, state_as_of
+from measures.timelines import timelines_as_of
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +84,6 @@ def store_states(measure_ids: Iterable[int]) -> int:
     The count stored is that of the events composed from (read in one statement), so a
     state composed while another transaction adds an event does not hold from that commit
     on; the measure's fields stored are those it was composed from."""
-    from measures.selectors import timelines_as_of
-
     ids = sorted(set(measure_ids))
     code = phrase_code()
     stored = 0
@@ -92,7 +91,7 @@ def store_states(measure_ids: Iterable[int]) -> int:
         chunk = ids[start : start + BATCH]
         timelines = timelines_as_of(chunk)
         measures = Countermeasure.objects.filter(pk__in=list(timelines)).only(*INPUT_FIELDS)
-        # One number for this batch's states and steps (``selectors._stepped``), drawn at
+        # One number for this batch's states and steps (``asof._stepped``), drawn at
         # random: two stores of a measure drawing the same is a chance of one in 2**63.
         number = secrets.randbits(63)
         rows, step_rows = [], []

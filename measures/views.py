@@ -19,12 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
 from core.ui import as_of as requested_as_of
-from governance.audit import spreadsheet_safe
+from governance.audit import audit_record, spreadsheet_safe
 from governance.decorators import login_view, object_view
-from governance.models import AuditEvent, Meeting, Organization, OrgUnit
+from governance.models import AuditEvent, Committee, Meeting, Organization, OrgUnit
 from governance.permissions import granted_pks, perms_on, visible_to
 from incidents.models import Incident, RootCause
 from measures import charts, services
+from measures.asof import measure_facts_as_of, measure_states_as_of
 from measures.forms import (
     CommentForm,
     EvidenceForm,
@@ -36,19 +37,17 @@ from measures.forms import (
 from measures.models import SETTLED, Countermeasure, Perspective, Status
 from measures.selectors import (
     effectiveness_check_due,
-    measure_facts_as_of,
     measure_ids_by_state,
     measure_page_ids,
     measure_rows,
-    measure_states_as_of,
     measures_visible_on_row,
     measures_visible_to,
-    open_counts_by_month,
     page_states,
     paged_in_database,
     start_passed,
     status_counts,
 )
+from measures.trend import open_counts_by_month
 
 PAGE_SIZE = 50
 
@@ -138,8 +137,6 @@ def dashboard(request):
 
 
 def _committees():
-    from governance.models import Committee
-
     return Committee.objects.filter(archived_at__isnull=True)
 
 
@@ -299,8 +296,6 @@ def measure_export(request):
 def _audit_export(request, rows, as_of, form) -> None:
     """One audit event per organization whose rows were exported, so that each company's
     second line and auditors see it; the filters are logged as cleaned values."""
-    from governance.audit import audit_record
-
     filters = {
         name: str(value)
         for name, value in (form.cleaned_data.items() if form.is_bound else [])

@@ -5,7 +5,24 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def reason_text(kind: str, n: int | None = None, level: int | None = None) -> str:
+    """Why an item is in the digest, in the active language."""
+    texts = {  # gettext at call time: the active language
+        "overdue": gettext("overdue by %(n)d days"),
+        "escalation": gettext("escalated (level %(level)d): overdue by %(n)d days"),
+        "due": gettext("due within %(n)d days"),
+        "start": gettext("planned start passed without a start"),
+        "effectiveness": gettext("effectiveness check due"),
+        "occurrence": gettext("next occurrence due"),
+        "regulatory": gettext("response to the regulator due within %(n)d days"),
+        "regulatory_passed": gettext("response to the regulator was due %(n)d days ago"),
+        "meeting": gettext("committee meeting within %(n)d days and its report is not generated"),
+    }
+    return texts[kind] % {"n": n or 0, "level": level or 0}
 
 
 class Digest(models.Model):
@@ -141,6 +158,4 @@ class Notification(models.Model):
 
     @property
     def reason(self) -> str:
-        from reminders.services import reason_text
-
         return reason_text(self.kind, self.n, self.level)

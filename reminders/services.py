@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import add_months
 from core.db import copy_rows
+from core.queueing import enqueue
 from governance.audit import audit_record
 from governance.models import (
     AuditEvent,
@@ -37,9 +38,9 @@ from governance.models import (
     RoleAssignment,
     User,
 )
+from measures.asof import measure_statuses_as_of
 from measures.models import Countermeasure, Nature, Status, StatusEvent
-from measures.selectors import measure_statuses_as_of
-from reminders.models import Digest, Escalation, Notification, ReminderMark
+from reminders.models import Digest, Escalation, Notification, ReminderMark, reason_text
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -64,22 +65,6 @@ class Item:
     level: int | None = None  # escalation level
     once: bool = True
     measure_id: int | None = None
-
-
-def reason_text(kind: str, n: int | None = None, level: int | None = None) -> str:
-    """Why an item is in the digest, in the active language."""
-    texts = {
-        "overdue": _("overdue by %(n)d days"),
-        "escalation": _("escalated (level %(level)d): overdue by %(n)d days"),
-        "due": _("due within %(n)d days"),
-        "start": _("planned start passed without a start"),
-        "effectiveness": _("effectiveness check due"),
-        "occurrence": _("next occurrence due"),
-        "regulatory": _("response to the regulator due within %(n)d days"),
-        "regulatory_passed": _("response to the regulator was due %(n)d days ago"),
-        "meeting": _("committee meeting within %(n)d days and its report is not generated"),
-    }
-    return texts[kind] % {"n": n or 0, "level": level or 0}
 
 
 # -- who holds what on the day -----------------------------------------------------------------
@@ -555,13 +540,14 @@ def _supersede_earlier(day: dt.date) -> None:
             )
 
 
+SEND_TASK = "reminders.send_digest"
+
+
 def _queue(ids: list[int]) -> None:
     """Queue the mails; if the broker is down they stay pending for the next sweep."""
-    from reminders.tasks import send_digest
-
     for digest_id in ids:
         try:
-            send_digest.delay(digest_id)
+            enqueue(SEND_TASK, digest_id)
         except Exception:  # kombu raises many kinds; none may fail the sweep
             logger.exception("could not queue digest %s; the next sweep will", digest_id)
             return

@@ -8,6 +8,7 @@ import datetime as dt
 from celery import Task, shared_task
 
 from reminders.services import (
+    SEND_TASK,
     TransientMailError,
     digest_give_up,
     digest_send,
@@ -30,7 +31,7 @@ def sweep(day: str | None = None) -> str:
 
 
 @shared_task(
-    name="reminders.send_digest",
+    name=SEND_TASK,
     base=DigestTask,
     bind=True,
     autoretry_for=(TransientMailError,),

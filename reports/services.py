@@ -25,13 +25,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.dates import PrecisionDate
+from core.queueing import enqueue
 from governance.audit import spreadsheet_safe
 from governance.models import Committee, Meeting, OrgUnit, RoleAssignment
 from governance.permissions import access_sync_objects
 from incidents.models import Incident, RootCause
+from measures.asof import measure_states_as_of
 from measures.charts import status_bars
 from measures.models import Countermeasure, Status, StatusEvent
-from measures.selectors import OPEN, measure_states_as_of, status_counts
+from measures.selectors import OPEN, status_counts
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -392,22 +394,23 @@ def report_request(
         raise ValidationError(
             {"meeting": _("Choose a meeting of this committee.")}, code="meeting_other_committee"
         )
-    from reports.tasks import render_report
-
     report = Report.objects.create(
         committee=committee, as_of=as_of, previous=previous, meeting=meeting, requested_by=actor
     )
     access_sync_objects(Report, [report.pk], actor=actor)
-    transaction.on_commit(lambda: _queue(report.pk, render_report))
+    transaction.on_commit(lambda: _queue(report.pk))
     return report
 
 
 REQUEUE_AFTER = dt.timedelta(minutes=10)
 
 
-def _queue(report_id: int, task) -> None:
+RENDER_TASK = "reports.render_report"
+
+
+def _queue(report_id: int) -> None:
     try:
-        task.delay(report_id)
+        enqueue(RENDER_TASK, report_id)
     except Exception:  # the sweep of stuck reports queues it again
         logger.exception("could not queue report %s", report_id)
 
@@ -498,8 +501,6 @@ def reports_requeue(*, now: dt.datetime | None = None) -> dict[str, int]:
     again (its message may have been lost with the broker), at most every
     ``REQUEUE_AFTER``; one left rendering by a dead worker goes back to the queue, or fails
     after ``THREELINES_REPORT_MAX_ATTEMPTS``."""
-    from reports.tasks import render_report
-
     now = now or timezone.now()
     timeout = dt.timedelta(minutes=settings.THREELINES_REPORT_RENDER_TIMEOUT_MINUTES)
     stale = Report.objects.filter(state=Report.State.RENDERING, started_at__lt=now - timeout)
@@ -518,7 +519,7 @@ def reports_requeue(*, now: dt.datetime | None = None) -> dict[str, int]:
     )
     Report.objects.filter(pk__in=waiting, state=Report.State.QUEUED).update(queued_at=now)
     for pk in waiting:
-        _queue(pk, render_report)
+        _queue(pk)
     return {"requeued": len(waiting), "reset": reset, "failed": failed}
 
 

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from reports.services import report_render, reports_requeue
+from reports.services import RENDER_TASK, report_render, reports_requeue
 
 
-@shared_task(name="reports.render_report")
+@shared_task(name=RENDER_TASK)
 def render_report(report_id: int) -> str:
     return report_render(report_id=report_id)
 

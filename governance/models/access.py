@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.archiving import NoDeleteQuerySet
+from core.archiving import HardDeleteRefused, NoDeleteQuerySet
 from governance.models.committees import Committee
 from governance.models.organization import Organization, OrgUnit, Role
 
@@ -62,8 +62,6 @@ class AccessGroup(models.Model):
         return self.group.name
 
     def delete(self, *args, **kwargs):
-        from core.archiving import HardDeleteRefused
-
         raise HardDeleteRefused("Access groups are kept; their members and permissions change.")
 
 

@@ -39,7 +39,7 @@ def test_fiscal_year_start_is_configurable(settings):
 def test_a_stored_date_is_read_once_and_follows_a_change_of_fiscal_year(settings):
     """Rows share one ``PrecisionDate`` per stored pair (the pages read thousands), and a
     change of the fiscal year's first month is not hidden by that."""
-    from measures.selectors import TimelineEvent
+    from measures.timelines import TimelineEvent
 
     def row(day):
         return TimelineEvent(1, "planned", day, "fiscal_half", None, "day", "")

@@ -7,7 +7,7 @@ import gc
 import pytest
 
 from core.memory import collector_paused
-from measures import selectors
+from measures import asof
 from tests.conftest import SEED_DATE
 
 
@@ -48,26 +48,26 @@ def test_a_collector_turned_off_elsewhere_stays_off(collector_running):
 @pytest.mark.parametrize(
     "read",
     [
-        lambda: selectors.measure_states_as_of(as_of=SEED_DATE),
-        lambda: selectors.measure_states_as_of(as_of=dt.date(2022, 1, 1)),
-        lambda: selectors.measure_statuses_as_of(
-            as_of=SEED_DATE, measures=selectors.Countermeasure.objects.all()
+        lambda: asof.measure_states_as_of(as_of=SEED_DATE),
+        lambda: asof.measure_states_as_of(as_of=dt.date(2022, 1, 1)),
+        lambda: asof.measure_statuses_as_of(
+            as_of=SEED_DATE, measures=asof.Countermeasure.objects.all()
         ),
-        lambda: selectors.measure_facts_as_of(
-            as_of=SEED_DATE, measures=selectors.Countermeasure.objects.all()
+        lambda: asof.measure_facts_as_of(
+            as_of=SEED_DATE, measures=asof.Countermeasure.objects.all()
         ),
     ],
     ids=["states", "states before the events", "statuses", "facts"],
 )
 def test_the_bulk_reads_run_paused_and_resume(seed, collector_running, monkeypatch, read):
     seen = []
-    plan_key = selectors._plan_key
+    plan_key = asof._plan_key
 
     def spy(*args):
         seen.append(gc.isenabled())
         return plan_key(*args)
 
-    monkeypatch.setattr(selectors, "_plan_key", spy)
+    monkeypatch.setattr(asof, "_plan_key", spy)
     assert read()  # the seed's measures
     assert seen and not any(seen)  # every row was read with the collector paused
     assert gc.isenabled()

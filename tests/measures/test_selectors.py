@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from measures import services
+from measures.asof import measure_states_as_of
 from measures.models import Countermeasure, Status, StoredState
-from measures.selectors import measure_states_as_of
 from tests.conftest import SEED_DATE, month
 from tests.timelines import (
     counts_by_the_events,
@@ -90,7 +90,7 @@ def test_states_come_in_the_plans_order(seed):
 def test_the_status_only_reading_agrees_with_the_full_one(seed, officer, day):
     """The dashboard counts with ``measure_statuses_as_of`` (no phrases); it must give every
     measure the status the full reading gives, parents composed from sub-items included."""
-    from measures.selectors import measure_statuses_as_of
+    from measures.asof import measure_statuses_as_of
 
     services.countermeasure_record_status(
         measure=Countermeasure.objects.get(code="MZ-06-1"),

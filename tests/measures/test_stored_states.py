@@ -10,6 +10,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from measures import phrases, services
+from measures.asof import measure_state_as_of, measure_states_as_of
 from measures.models import (
     Countermeasure,
     LatestEvent,
@@ -18,7 +19,6 @@ from measures.models import (
     StoredState,
     StoredStep,
 )
-from measures.selectors import measure_state_as_of, measure_states_as_of
 from measures.stored_states import stale_measure_ids, store_stale_states
 from tests.conftest import SEED_DATE, month
 from tests.timelines import counts_by_the_events, counts_kept, insert_past_the_services
@@ -284,7 +284,7 @@ def test_a_step_is_read_only_with_the_state_it_was_stored_with(pg):
     """A state stored anew between reading the measures and reading their steps (another
     transaction) came with its own steps: the ones read then are not taken for the state
     read before; the reading goes to the events."""
-    from measures.selectors import _stepped, _with_sub_items
+    from measures.asof import _stepped, _with_sub_items
     from measures.stored_states import store_states
 
     measure = _recurring(pg)

@@ -224,7 +224,7 @@ def test_spreadsheet_formulas_are_exported_as_text(people, client_for):
 
 
 def test_trend_counts_measures_from_the_day_they_entered_the_plan(client_for):
-    from measures.selectors import open_counts_by_month
+    from measures.trend import open_counts_by_month
 
     months = [dt.date(2022, 12, 31), dt.date(2023, 1, 31), dt.date(2023, 5, 31)]
     points = open_counts_by_month(

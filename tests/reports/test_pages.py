@@ -182,10 +182,10 @@ def test_a_finished_report_never_changes(finished_report):
 def test_the_sweep_requeues_lost_and_stuck_reports(neutrality, settings, monkeypatch):
     from django.utils import timezone
 
-    from reports import tasks
+    from reports import services
 
     queued = []
-    monkeypatch.setattr(tasks.render_report, "delay", queued.append)
+    monkeypatch.setattr(services, "enqueue", lambda task, pk: queued.append(pk))
     now = timezone.now()
     lost = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
     fresh = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))

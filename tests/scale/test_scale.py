@@ -164,9 +164,10 @@ def test_the_trend_counted_by_the_database_agrees_with_the_status_reading(seed):
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
+    from measures.asof import measure_statuses_as_of
     from measures.models import Status
-    from measures.selectors import OPEN, RUNNING_OR_DONE, measure_statuses_as_of
-    from measures.selectors import open_counts_by_month as trend
+    from measures.selectors import OPEN, RUNNING_OR_DONE
+    from measures.trend import open_counts_by_month as trend
     from measures.views import _month_ends
 
     _generate()
@@ -223,12 +224,8 @@ def test_the_dashboards_light_reading_agrees_with_the_measures_reading(seed):
     reading the other pages use, for people of several roles and on several dates."""
     import datetime as dt
 
-    from measures.selectors import (
-        measure_facts_as_of,
-        measure_statuses_as_of,
-        measures_visible_to,
-        status_counts,
-    )
+    from measures.asof import measure_facts_as_of, measure_statuses_as_of
+    from measures.selectors import measures_visible_to, status_counts
 
     _generate()
     org = Organization.objects.filter(code__startswith=PREFIX).order_by("code").first()
@@ -253,8 +250,8 @@ def test_the_dashboards_light_reading_agrees_with_the_measures_reading(seed):
 
     from django.db import transaction
 
+    from measures.asof import measure_states_as_of
     from measures.models import LatestEvent, StoredState
-    from measures.selectors import measure_states_as_of
     from measures.stored_states import stale_measure_ids
     from tests.timelines import (
         counts_by_the_events,

@@ -25,8 +25,9 @@ from django.urls import reverse
 from governance.models import Committee, Organization, Role, RoleAssignment
 from governance.permissions import visible_to
 from incidents.models import Incident
+from measures.asof import measure_facts_as_of, measure_states_as_of
 from measures.models import Countermeasure, LatestEvent
-from measures.selectors import measure_facts_as_of, measure_page_ids, measure_states_as_of
+from measures.selectors import measure_page_ids
 from measures.views import PAGE_SIZE
 from perf.benchdata import signed_in_client
 from perf.scale import END, PREFIX, PRESETS, Generator
