@@ -399,7 +399,7 @@ def test_a_new_fiscal_year_start_or_phrase_code_leaves_no_stored_state_valid(
 
     settings.THREELINES_FISCAL_YEAR_START_MONTH = 4
     assert STALE in {phrase for _, _, phrase, _ in _read(LATER)}  # valid again
-    monkeypatch.setattr(phrases, "PHRASE_CODE", "another version")
+    monkeypatch.setattr(phrases, "PHRASE_VERSION", "another version")
     assert set(stale_measure_ids()) == _with_events()
     assert STALE not in {phrase for _, _, phrase, _ in _read(LATER)}
 
