@@ -27,9 +27,9 @@ from measures.models import (
     Status,
     StatusRun,
     StoredStep,
-    is_overdue,
 )
-from measures.phrases import MeasureState, combined_status, state_as_of
+from measures.phrases import MeasureState, state_as_of
+from measures.statuses import combined_status, is_overdue
 from measures.stored_states import holds
 from measures.timelines import among, timelines_as_of
 

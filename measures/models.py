@@ -14,6 +14,7 @@ from core.archiving import ArchivableModel, HardDeleteRefused, NoDeleteQuerySet
 from core.dates import PrecisionDateAttribute, precision_field
 from governance.models import Organization, OrgUnit, Recommendation, RequiredItem
 from incidents.models import Incident, RootCause, circled
+from measures.statuses import Status, is_overdue
 
 
 class Perspective(ArchivableModel):
@@ -91,18 +92,6 @@ VERB_PROGRESSIVE_JA: dict[str, str] = {
     Verb.ISSUE: "発信準備中",
     Verb.REFLECT: "反映作業中",
 }
-
-
-class Status(models.TextChoices):
-    PLANNED = "planned", _("planned")
-    IN_PROGRESS = "in_progress", _("in progress")
-    IMPLEMENTED = "implemented", _("implemented")
-    IN_OPERATION = "in_operation", _("in operation")
-    VERIFIED = "verified", _("effectiveness verified")
-    NOT_EFFECTIVE = "not_effective", _("not effective")
-    REOPENED = "reopened", _("reopened")
-    ON_HOLD = "on_hold", _("on hold")
-    CANCELLED = "cancelled", _("cancelled")
 
 
 class Countermeasure(ArchivableModel):
@@ -238,16 +227,6 @@ class Countermeasure(ArchivableModel):
 
     def is_overdue(self, *, status: str, as_of: dt.date) -> bool:
         return is_overdue(self.due, status=status, as_of=as_of)
-
-
-# Statuses past which nothing is overdue or coming due any more.
-SETTLED = frozenset({Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED})
-
-
-def is_overdue(due, *, status: str, as_of: dt.date) -> bool:
-    """Past its due period (a ``PrecisionDate`` or None) and not yet implemented, running,
-    verified or cancelled."""
-    return due is not None and status not in SETTLED and due.end < as_of
 
 
 class StatusEvent(models.Model):

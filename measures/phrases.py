@@ -26,6 +26,7 @@ from measures.models import (
     Nature,
     Status,
 )
+from measures.statuses import combined_status
 
 VERIFICATION = {Status.VERIFIED, Status.NOT_EFFECTIVE}
 
@@ -116,22 +117,6 @@ def phrase_code() -> str:
     """The phrase version and the fiscal year's first month (the fiscal periods' names) as
     they are now: a stored phrase composed under others does not hold."""
     return f"{PHRASE_VERSION} fy{fiscal_start_month()}"
-
-
-def combined_status(statuses: Sequence[str]) -> str:
-    """A parent's status is its least advanced sub-item's."""
-    order = [
-        Status.REOPENED,
-        Status.NOT_EFFECTIVE,
-        Status.PLANNED,
-        Status.ON_HOLD,
-        Status.IN_PROGRESS,
-        Status.IMPLEMENTED,
-        Status.IN_OPERATION,
-        Status.VERIFIED,
-        Status.CANCELLED,
-    ]
-    return min(statuses, key=order.index, default=Status.PLANNED)
 
 
 def _phrase(measure: Countermeasure, events: list[Event]) -> str:

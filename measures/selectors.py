@@ -21,9 +21,7 @@ from measures.models import (
     Status,
 )
 from measures.phrases import MeasureState
-
-OPEN = {Status.PLANNED, Status.IN_PROGRESS, Status.REOPENED, Status.ON_HOLD, Status.NOT_EFFECTIVE}
-RUNNING_OR_DONE = {Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED}
+from measures.statuses import is_check_due, is_due_soon, is_start_passed
 
 
 def measures_visible_to(user, *, include_archived: bool = False) -> QuerySet[Countermeasure]:
@@ -207,18 +205,17 @@ def sort_states(states: list[MeasureState], sort: str) -> list[MeasureState]:
 
 
 def start_passed(state: MeasureState) -> bool:
-    """Planned to have started (the whole start period is over) but not started."""
-    start = state.measure.planned_start
-    return start is not None and state.status == Status.PLANNED and start.end < state.as_of
+    return is_start_passed(state.measure.planned_start, status=state.status, as_of=state.as_of)
 
 
-def effectiveness_check_due(state: MeasureState, *, within_days: int = 30) -> bool:
-    due = state.measure.effectiveness_check_due
-    return (
-        due is not None
-        and state.status in (Status.IMPLEMENTED, Status.IN_OPERATION)
-        and due <= state.as_of + dt.timedelta(days=within_days)
+def effectiveness_check_due(state: MeasureState) -> bool:
+    return is_check_due(
+        state.measure.effectiveness_check_due, status=state.status, as_of=state.as_of
     )
+
+
+def due_soon(state: MeasureState) -> bool:
+    return is_due_soon(state.measure.due, status=state.status, as_of=state.as_of)
 
 
 def status_counts(states: list[MeasureState]) -> dict:

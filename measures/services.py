@@ -33,39 +33,8 @@ from measures.models import (
     Status,
     StatusEvent,
 )
+from measures.statuses import DONE_OR_RUNNING, RECORDABLE_AFTER, REOPENABLE, VERIFIABLE
 from measures.stored_states import store_states
-
-# What may follow what through countermeasure_record_status. Verification and reopening
-# have services of their own (they are second-line acts).
-_WORK = {Status.IN_PROGRESS, Status.IMPLEMENTED, Status.IN_OPERATION}
-_OPEN = {Status.PLANNED, *_WORK, Status.ON_HOLD, Status.CANCELLED}
-RECORDABLE_AFTER: dict[str, set[str]] = {
-    Status.PLANNED: _OPEN,
-    Status.IN_PROGRESS: _OPEN - {Status.IN_PROGRESS},
-    Status.IMPLEMENTED: {
-        Status.IN_OPERATION,
-        Status.IMPLEMENTED,
-        Status.ON_HOLD,
-        Status.CANCELLED,
-    },
-    Status.IN_OPERATION: {Status.IMPLEMENTED, Status.ON_HOLD, Status.CANCELLED},
-    Status.VERIFIED: {Status.IMPLEMENTED, Status.IN_OPERATION, Status.ON_HOLD, Status.CANCELLED},
-    Status.NOT_EFFECTIVE: set(),
-    Status.REOPENED: _OPEN,
-    Status.ON_HOLD: _OPEN - {Status.ON_HOLD},
-    Status.CANCELLED: set(),
-}
-# A one-off measure, once implemented, only waits for verification (or reopening).
-_DONE = {Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED}
-VERIFIABLE = {Status.IMPLEMENTED, Status.IN_OPERATION}
-REOPENABLE = {
-    Status.IMPLEMENTED,
-    Status.IN_OPERATION,
-    Status.VERIFIED,
-    Status.NOT_EFFECTIVE,
-    Status.ON_HOLD,
-    Status.CANCELLED,
-}
 
 _UPDATABLE = {
     "title",
@@ -321,9 +290,13 @@ def countermeasure_record_status(
     latest = _check_date(measure=measure, effective_on=effective_on, today=today)
     current = latest.status if latest else Status.PLANNED
     allowed = RECORDABLE_AFTER[current]
-    if measure.nature == Nature.ONE_OFF and current in _DONE:
+    if measure.nature == Nature.ONE_OFF and current in DONE_OR_RUNNING:
         allowed = set()
-    if status == Status.IMPLEMENTED and current in _DONE and measure.nature != Nature.RECURRING:
+    if (
+        status == Status.IMPLEMENTED
+        and current in DONE_OR_RUNNING
+        and measure.nature != Nature.RECURRING
+    ):
         allowed = allowed - {Status.IMPLEMENTED}
     if status not in allowed:
         raise ValidationError(

@@ -19,7 +19,7 @@ from measures.models import (
     Status,
     StatusRun,
 )
-from measures.selectors import RUNNING_OR_DONE
+from measures.statuses import DONE_OR_RUNNING
 
 
 def open_counts_by_month(*, measures: QuerySet[Countermeasure], months: list[dt.date]) -> list:
@@ -44,7 +44,7 @@ def open_counts_by_month(*, measures: QuerySet[Countermeasure], months: list[dt.
         leaf_sql, leaf_params = leaves.query.sql_with_params()
     except EmptyResultSet:  # measures.none(): nobody's measures
         return [(month, 0, 0) for month in months]
-    done = sorted(RUNNING_OR_DONE)
+    done = sorted(DONE_OR_RUNNING)
     in_done = ", ".join(["%s"] * len(done))
     buckets = " ".join(["WHEN day <= %s THEN %s"] * len(set(months)))
     run = connection.ops.quote_name(StatusRun._meta.db_table)

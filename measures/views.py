@@ -34,8 +34,9 @@ from measures.forms import (
     StatusForm,
     VerificationForm,
 )
-from measures.models import SETTLED, Countermeasure, Perspective, Status
+from measures.models import Countermeasure, Perspective, Status
 from measures.selectors import (
+    due_soon,
     effectiveness_check_due,
     measure_ids_by_state,
     measure_page_ids,
@@ -47,6 +48,7 @@ from measures.selectors import (
     start_passed,
     status_counts,
 )
+from measures.statuses import due_soon_days
 from measures.trend import open_counts_by_month
 
 PAGE_SIZE = 50
@@ -69,12 +71,7 @@ def dashboard(request):
     overdue = [s for s in states if s.is_overdue]
     starts = [s for s in states if start_passed(s)]
     checks = [s for s in states if effectiveness_check_due(s)]
-    soon = as_of + dt.timedelta(days=30)
-    upcoming = [
-        s
-        for s in states
-        if s.measure.due and as_of <= s.measure.due.end <= soon and s.status not in SETTLED
-    ]
+    upcoming = [s for s in states if due_soon(s)]
     tasks = [
         s
         for s in {id(s): s for s in overdue + starts + checks + upcoming}.values()
@@ -122,6 +119,7 @@ def dashboard(request):
             **shown,
             "totals": {name: len(rows) for name, rows in lists.items()},
             "list_limit": DASHBOARD_LIST,
+            "due_soon_days": due_soon_days(),
             "counts": counts,
             "statuses": list(Status),
             "status_chart": charts.status_bars(

@@ -40,6 +40,7 @@ from governance.models import (
 )
 from measures.asof import measure_statuses_as_of
 from measures.models import Countermeasure, Nature, Status, StatusEvent
+from measures.statuses import SETTLED, is_check_due
 from reminders.models import Digest, Escalation, Notification, ReminderMark, reason_text
 from reports.models import Report
 
@@ -47,7 +48,6 @@ logger = logging.getLogger(__name__)
 
 # A digest "sending" for longer than this was abandoned by a dead worker.
 SENDING_TIMEOUT = dt.timedelta(minutes=15)
-DONE = {Status.IMPLEMENTED, Status.IN_OPERATION, Status.VERIFIED, Status.CANCELLED}
 FIRST_LINE = {Role.CHIEF_OFFICER, Role.EXECUTIVE, Role.MANAGER, Role.PROMOTER}
 
 
@@ -157,7 +157,7 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
         url = _url("measure-detail", m.pk)
         owners = holders.owners(m)
         due = m.due
-        if due is not None and state.status not in DONE:
+        if due is not None and state.status not in SETTLED:
             left = (due.end - day).days
             if left < 0:
                 give(
@@ -225,11 +225,7 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
                 ),
             )
         check = m.effectiveness_check_due
-        if (
-            check
-            and state.status in (Status.IMPLEMENTED, Status.IN_OPERATION)
-            and (check <= day + dt.timedelta(days=leads[-1] if leads else 0))
-        ):
+        if is_check_due(check, status=state.status, as_of=day):
             give(
                 owners | holders.of_org(m.organization_id, {Role.SECOND_LINE}),
                 Item(

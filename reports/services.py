@@ -33,7 +33,8 @@ from incidents.models import Incident, RootCause
 from measures.asof import measure_states_as_of
 from measures.charts import status_bars
 from measures.models import Countermeasure, Status, StatusEvent
-from measures.selectors import OPEN, status_counts
+from measures.selectors import status_counts
+from measures.statuses import is_due_within
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -242,7 +243,6 @@ def report_context(
         measures=Countermeasure.objects.filter(organization__in=orgs, archived_at__isnull=True),
         with_root_causes=True,
     )
-    horizon = as_of + dt.timedelta(days=_upcoming_days())
     by_org = []
     for org in orgs:
         org_states = [s for s in states if s.measure.organization_id == org.pk]
@@ -273,10 +273,9 @@ def report_context(
                     "upcoming": [
                         s
                         for s in org_states
-                        if s.measure.due
-                        and s.status in OPEN
-                        and not s.is_overdue
-                        and s.measure.due.start <= horizon
+                        if is_due_within(
+                            s.measure.due, status=s.status, as_of=as_of, days=_upcoming_days()
+                        )
                     ],
                 }
             )

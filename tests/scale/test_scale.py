@@ -166,7 +166,7 @@ def test_the_trend_counted_by_the_database_agrees_with_the_status_reading(seed):
 
     from measures.asof import measure_statuses_as_of
     from measures.models import Status
-    from measures.selectors import OPEN, RUNNING_OR_DONE
+    from measures.statuses import DONE_OR_RUNNING, OPEN
     from measures.trend import open_counts_by_month as trend
     from measures.views import _month_ends
 
@@ -210,7 +210,7 @@ def test_the_trend_counted_by_the_database_agrees_with_the_status_reading(seed):
             if s.measure.pk in entered
         ]
         assert open_count == sum(s.status in OPEN for s in states), month
-        assert done_count == sum(s.status in RUNNING_OR_DONE for s in states), month
+        assert done_count == sum(s.status in DONE_OR_RUNNING for s in states), month
     assert any(o and d for _m, o, d in points)  # the data has both kinds
     assert trend(measures=Countermeasure.objects.none(), months=months[:2]) == [
         (months[0], 0, 0),
