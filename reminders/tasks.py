@@ -7,13 +7,8 @@ import datetime as dt
 
 from celery import Task, shared_task
 
-from reminders.services import (
-    SEND_TASK,
-    TransientMailError,
-    digest_give_up,
-    digest_send,
-    reminders_sweep,
-)
+from reminders.delivery import SEND_TASK, TransientMailError, digest_give_up, digest_send
+from reminders.sweep import reminders_sweep
 
 
 class DigestTask(Task):

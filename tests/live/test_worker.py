@@ -90,7 +90,7 @@ def test_with_the_broker_down_work_still_saves_and_the_next_sweep_sends(workers,
 
     from measures.models import Countermeasure
     from reminders.models import Digest
-    from reminders.services import reminders_sweep
+    from reminders.sweep import reminders_sweep
 
     _plan_pg06(live_seed)
     use_broker("redis://127.0.0.1:1/0")  # nothing listens there

@@ -9,7 +9,7 @@ from governance.models import Committee
 from measures import services as ms
 from measures.models import Countermeasure
 from measures.statuses import OPEN, SETTLED, Status, is_due_soon, is_overdue
-from reminders.services import reminder_items
+from reminders.rules import reminder_items
 from reports.services import report_context
 from tests.conftest import month
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 from governance import services as gov
 from governance.models import OrgUnit, RoleAssignment
 from measures.models import Countermeasure
+from reminders.delivery import TransientMailError, digest_send
 from reminders.models import Digest, Escalation, Notification, ReminderMark
-from reminders.services import TransientMailError, digest_send, reminders_sweep
+from reminders.sweep import reminders_sweep
 from reminders.tasks import send_digest
 
 D = dt.date
@@ -254,7 +255,7 @@ def test_a_digest_that_never_went_out_is_superseded_by_the_next_days(plan):
 
 
 def test_exhausted_retries_mark_the_digest_failed(plan):
-    from reminders.services import digest_give_up
+    from reminders.delivery import digest_give_up
 
     report = reminders_sweep(day=D(2023, 9, 1), send="no")
     digest = report.digests[0]

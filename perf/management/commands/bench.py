@@ -31,7 +31,7 @@ from measures.selectors import measure_page_ids
 from measures.views import PAGE_SIZE
 from perf.benchdata import signed_in_client
 from perf.scale import END, PREFIX, PRESETS, Generator
-from reminders.services import reminders_sweep
+from reminders.sweep import reminders_sweep
 from reports.services import pdf_from_context, report_context
 
 AS_OF = END  # the generated history ends here

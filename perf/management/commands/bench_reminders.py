@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from measures.models import Countermeasure
 from perf.benchdata import add_measures
-from reminders.services import reminders_sweep
+from reminders.sweep import reminders_sweep
 
 
 class _Rollback(Exception):

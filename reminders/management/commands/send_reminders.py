@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reminders.services import reason_text, reminders_preview, reminders_sweep
+from reminders.models import reason_text
+from reminders.sweep import reminders_preview, reminders_sweep
 
 
 class Command(BaseCommand):
