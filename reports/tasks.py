@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reports.services import RENDER_TASK, report_render, reports_requeue
+from reports.render import RENDER_TASK, report_render, reports_requeue
 
 
 @shared_task(name=RENDER_TASK)

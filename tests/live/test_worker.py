@@ -141,7 +141,8 @@ def test_a_report_renders_in_a_worker(worker, live_seed, settings, tmp_path):
 def test_a_report_whose_message_was_lost_is_rendered_after_the_sweep(workers, live_seed):
     from governance.models import Committee
     from reports.models import Report
-    from reports.services import report_request, reports_requeue
+    from reports.render import reports_requeue
+    from reports.services import report_request
 
     use_broker("redis://127.0.0.1:1/0")  # the broker is down when the report is asked for
     report = report_request(

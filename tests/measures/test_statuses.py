@@ -10,7 +10,7 @@ from measures import services as ms
 from measures.models import Countermeasure
 from measures.statuses import OPEN, SETTLED, Status, is_due_soon, is_overdue
 from reminders.rules import reminder_items
-from reports.services import report_context
+from reports.context import report_context
 from tests.conftest import month
 
 D = dt.date

@@ -11,8 +11,9 @@ from core.dates import PrecisionDate
 from governance.models import Committee
 from measures import services
 from measures.models import Countermeasure, Nature, Status, StatusEvent
+from reports.changes import report_changes
 from reports.models import Report
-from reports.services import report_changes, report_pdf, report_render
+from reports.render import report_pdf, report_render
 from tests.conftest import SEED_DATE, month
 
 

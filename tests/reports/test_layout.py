@@ -7,7 +7,7 @@ import pdfplumber
 
 from governance.models import Committee
 from measures.models import Countermeasure
-from reports.services import report_pdf
+from reports.render import report_pdf
 from tests.conftest import SEED_DATE
 
 # No break opportunity in either: a system name and a long owner label.

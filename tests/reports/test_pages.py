@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from governance.models import AuditEvent, Committee
+from reports import render
 from reports.models import Report
-from reports.services import report_render, reports_requeue
+from reports.render import report_render, reports_requeue
 from tests.conftest import read
 
 
@@ -182,10 +183,8 @@ def test_a_finished_report_never_changes(finished_report):
 def test_the_sweep_requeues_lost_and_stuck_reports(neutrality, settings, monkeypatch):
     from django.utils import timezone
 
-    from reports import services
-
     queued = []
-    monkeypatch.setattr(services, "enqueue", lambda task, pk: queued.append(pk))
+    monkeypatch.setattr(render, "enqueue", lambda task, pk: queued.append(pk))
     now = timezone.now()
     lost = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
     fresh = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
@@ -218,20 +217,19 @@ def test_an_attempt_given_up_cannot_finish_the_report(neutrality, settings, tmp_
     """A slow render the sweep queued again may not overwrite the newer attempt's report."""
     settings.MEDIA_ROOT = tmp_path
     report = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
-    from reports import services
 
-    original = services.report_context
+    original = render.report_context
 
     def meanwhile(**kwargs):
         # While this attempt renders, the sweep gives up on it and a second one starts.
         Report.objects.filter(pk=report.pk).update(attempts=F("attempts") + 1)
         return original(**kwargs)
 
-    services.report_context = meanwhile
+    render.report_context = meanwhile
     try:
         assert report_render(report_id=report.pk) == "skipped"
     finally:
-        services.report_context = original
+        render.report_context = original
     report.refresh_from_db()
     assert report.state == "rendering" and not report.sha256
     assert not any(tmp_path.rglob("*.pdf"))  # no orphan file left behind

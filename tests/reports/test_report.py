@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from governance.models import Committee
 from measures.models import Countermeasure
 from reports.models import Report
-from reports.services import report_pdf, report_render
+from reports.render import report_pdf, report_render
 from tests.conftest import SEED_DATE
 from tests.seedtext import table_rows
 

@@ -32,7 +32,8 @@ from measures.views import PAGE_SIZE
 from perf.benchdata import signed_in_client
 from perf.scale import END, PREFIX, PRESETS, Generator
 from reminders.sweep import reminders_sweep
-from reports.services import pdf_from_context, report_context
+from reports.context import report_context
+from reports.render import pdf_from_context
 
 AS_OF = END  # the generated history ends here
 SWEEP_DAY = END - dt.timedelta(days=60)

@@ -14,8 +14,9 @@ from django.utils import timezone
 from governance.models import Committee
 from measures.models import Countermeasure
 from perf.benchdata import add_measures
+from reports.context import report_context, xlsx_from_context
 from reports.models import Report
-from reports.services import pdf_from_context, report_context, xlsx_from_context
+from reports.render import pdf_from_context
 
 
 class _Rollback(Exception):

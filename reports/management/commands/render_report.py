@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from governance.models import Committee
+from reports.context import report_xlsx
 from reports.models import Report
-from reports.services import report_pdf, report_xlsx
+from reports.render import report_pdf
 
 
 class Command(BaseCommand):
