@@ -1,42 +1,21 @@
-"""Roles to object permissions: the information firewall.
-
-Each (org unit, role) has an access group (a django-guardian group). Its object permissions
-are derived from ownership: first-line roles get the objects owned by their unit's subtree,
-the second line and internal auditors get all of their organization's, and a record shared
-with another organization is visible to that organization's groups. Who is in which group
-is derived from the role assignments valid on the day. Nothing here is edited by hand:
-services call the sync functions when assignments, ownership or sharing change, and the
-daily sync (and the first request of each day) applies start and end dates.
-
-Apps register the models they guard with ``register``; governance does not import them.
-"""
+"""The access groups (one per (org unit, role), one per committee), the object permissions
+derived from ownership, organization and sharing, and the group memberships from the
+assignments valid on the day; every grant and revocation audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import (
-    BigIntegerField,
-    Case,
-    Exists,
-    F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast
-from django.http import Http404
-from guardian.core import ObjectPermissionChecker
 from guardian.models import GroupObjectPermission
 
 from governance.audit import audit_record
@@ -48,57 +27,9 @@ from governance.models import (
     Organization,
     OrgUnit,
     RecordShare,
-    Role,
     RoleAssignment,
 )
-
-SUBTREE = "subtree"
-ORGANIZATION = "organization"
-
-FIRST_LINE_ROLES = (Role.CHIEF_OFFICER, Role.EXECUTIVE, Role.MANAGER, Role.PROMOTER)
-
-
-@dataclass(frozen=True)
-class Guarded:
-    """How a model's objects are granted. ``grants``: role → (scope, codenames)."""
-
-    model: type[models.Model]
-    grants: dict[str, tuple[str, tuple[str, ...]]]
-    organization_field: str = "organization_id"
-    owner_unit_field: str | None = None  # e.g. "owner_unit"; None: owned by the organization
-    # The committee an object belongs to (e.g. "id" for a committee, "committee_id" for its
-    # reports): that committee's members get ``committee_codenames`` on it.
-    committee_field: str | None = None
-    committee_codenames: tuple[str, ...] = ()
-    # When set, annotates ``grant_organization_id`` on a queryset of the model: the
-    # organization whose roles get ``grants`` on each object, or NULL for none (members and
-    # shares only). A committee that oversees several companies is read by its roster only,
-    # since its pages and reports hold every one of those companies' records.
-    grant_scope: Callable[[QuerySet], QuerySet] | None = None
-
-    @property
-    def view_codename(self) -> str:
-        return f"view_{self.model._meta.model_name}"
-
-
-_REGISTRY: dict[type[models.Model], Guarded] = {}
-
-
-def register(spec: Guarded) -> None:
-    _REGISTRY[spec.model] = spec
-
-
-def guarded_models() -> list[Guarded]:
-    return list(_REGISTRY.values())
-
-
-def spec_for(model: type[models.Model]) -> Guarded:
-    return _REGISTRY[model]
-
-
-def organization_wide(*codenames: str) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Every role of the organization gets ``codenames`` on all its objects."""
-    return dict.fromkeys(Role.values, (ORGANIZATION, codenames))
+from governance.permissions.registry import SUBTREE, Guarded, guarded_models, spec_for
 
 
 # -- groups ---------------------------------------------------------------------------------
@@ -133,26 +64,13 @@ def access_sync_committee(committee: Committee, *, actor=None) -> int:
     """Re-derive the permissions on a committee and on what belongs to it (its reports):
     after its roster gets an access group, or its scope changes."""
     changes = 0
-    for spec in _REGISTRY.values():
+    for spec in guarded_models():
         if spec.committee_field:
             pks = spec.model._base_manager.filter(
                 **{spec.committee_field: committee.pk}
             ).values_list("pk", flat=True)
             changes += access_sync_objects(spec.model, list(pks), actor=actor)
     return changes
-
-
-def single_organization_committee(prefix: str = "") -> Case:
-    """For ``grant_scope``: the committee's own organization when it oversees that
-    organization only, else NULL. ``prefix`` reaches the committee (``"committee__"``)."""
-    other_companies = Committee.scope.through.objects.filter(
-        committee_id=OuterRef(f"{prefix}id")
-    ).exclude(organization_id=OuterRef(f"{prefix}organization_id"))
-    return Case(
-        When(~Exists(other_companies), then=F(f"{prefix}organization_id")),
-        default=Value(None),
-        output_field=BigIntegerField(),
-    )
 
 
 # -- object permissions -----------------------------------------------------------------------
@@ -246,7 +164,7 @@ def _groups_of_orgs(org_ids: set[int]) -> dict[int, list[int]]:
 def access_sync_objects(model: type[models.Model], pks: Iterable[int], *, actor=None) -> int:
     """Make the derived group permissions on these objects what their ownership, their
     organization's groups and their shares say. Returns the number of changes."""
-    spec = _REGISTRY[model]
+    spec = spec_for(model)
     pks = list(pks)
     if not pks:
         return 0
@@ -297,7 +215,7 @@ def _audit_permission_changes(model, added, removed_count, rows, *, actor) -> No
 def access_sync_organization(organization: Organization, *, actor=None) -> int:
     """Re-derive the permissions on every guarded object of ``organization``."""
     changes = 0
-    for spec in _REGISTRY.values():
+    for spec in guarded_models():
         field = spec.organization_field.removesuffix("_id")
         lookup = "pk" if field == "id" else field
         pks = spec.model._base_manager.filter(**{lookup: organization.pk}).values_list(
@@ -385,117 +303,3 @@ def access_sync_all_users(*, today: dt.date) -> tuple[int, int, int]:
         j, lft = access_sync_user(user, today=today)
         checked, joined, left = checked + 1, joined + j, left + lft
     return checked, joined, left
-
-
-def user_organizations(user, *, today: dt.date) -> QuerySet[Organization]:
-    """Organizations in which ``user`` holds a role today."""
-    return Organization.objects.filter(
-        units__role_assignments__in=RoleAssignment.objects.active_on(today).filter(user=user)
-    ).distinct()
-
-
-def user_requires_second_factor(user, *, today: dt.date) -> bool:
-    """Administrators and second-line officers must use TOTP."""
-    if user.is_superuser or user.is_staff:
-        return True
-    return RoleAssignment.objects.active_on(today).filter(user=user, role=Role.SECOND_LINE).exists()
-
-
-# -- reads ----------------------------------------------------------------------------------
-def perm_name(model: type[models.Model], perm: str) -> str:
-    """ "view" → "measures.view_countermeasure"; a full codename is kept as is."""
-    opts = model._meta
-    if "." in perm:
-        return perm
-    if perm in ("view", "change", "add", "delete"):
-        return f"{opts.app_label}.{perm}_{opts.model_name}"
-    return f"{opts.app_label}.{perm}"
-
-
-def visible_to(user, queryset: QuerySet, perm: str = "view") -> QuerySet:
-    """The objects of ``queryset`` on which ``user`` holds ``perm`` through an access group.
-
-    One query: a semi-join on guardian's group object permissions with the object key cast
-    to the model's integer key (guardian's own get_objects_for_user compares text and was
-    eight times slower on 1,000 measures). Superusers see everything."""
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(pk__in=_granted_keys(user, queryset.model, perm))
-
-
-def held_on_row(user, model: type[models.Model], perm: str = "view") -> Q:
-    """``visible_to`` as a filter checked row by row: ``user`` holds ``perm`` on the row,
-    through an access group. Only for a queryset of ``model`` (the row's key is matched
-    against grants on ``model``). Where ``visible_to`` reads all of the person's grants and
-    matches the rows against them (right for thousands of rows), this looks each row up in
-    the grants' index (group, permission, object key as text): for a few rows, such as the
-    sub-items of one page of measures (for a second-line officer's 2,112 grants, reading a
-    page of 50 measures with their sub-items took 14-17 ms instead of 21-26 ms)."""
-    if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return Q(pk__isnull=False)  # every row, also when negated (~Q() would be every row)
-    grants = _grants(user, model, perm).filter(object_pk=Cast(OuterRef("pk"), models.TextField()))
-    return Q(Exists(grants))
-
-
-def granted_pks(user, model: type[models.Model], perm: str) -> set | None:
-    """The keys of the ``model`` objects on which ``user`` holds ``perm`` (the same grants
-    as ``visible_to``), None for a superuser (every object). For a membership test on
-    objects already read: it reads the grants alone, not the objects (a second-line
-    officer's 2,112 measures: 5 ms to 2 ms)."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    if user.is_superuser:
-        return None
-    return set(_granted_keys(user, model, perm).values_list("object_key", flat=True))
-
-
-def _granted_keys(user, model: type[models.Model], perm: str) -> QuerySet:
-    """The object keys, as the model's integer key, of ``user``'s grants of ``perm``."""
-    return (
-        _grants(user, model, perm)
-        .annotate(object_key=Cast("object_pk", BigIntegerField()))
-        .values("object_key")
-    )
-
-
-def _grants(user, model: type[models.Model], perm: str) -> QuerySet:
-    """``user``'s grants of ``perm`` on objects of ``model``, through its groups."""
-    _app_label, codename = perm_name(model, perm).split(".")
-    content_type = ContentType.objects.get_for_model(model)
-    # The permission as a scalar subquery, not a join through auth_permission and
-    # django_content_type: joined, PostgreSQL estimated one matching row and chose a nested
-    # loop that took 12 s for 2,000 measures among 500,000 grants; this way, 13 ms.
-    # Unordered: Permission's default order would join django_content_type to sort one row.
-    permission = (
-        Permission.objects.filter(content_type=content_type, codename=codename)
-        .order_by()
-        .values("id")[:1]
-    )
-    return GroupObjectPermission.objects.filter(
-        content_type=content_type,
-        permission_id=Subquery(permission),
-        group__user=user,
-    )
-
-
-def perms_on(user, obj: models.Model) -> frozenset[str]:
-    """The codenames ``user`` holds on ``obj``: what ``user.has_perm(perm, obj)`` answers
-    for each (Django's model backend ignores object checks; guardian's answers them, and
-    every permission for an active superuser), read in two queries for a page that asks
-    about several instead of two per question."""
-    return frozenset(ObjectPermissionChecker(user).get_perms(obj))
-
-
-def get_for_user_or_404(user, queryset: QuerySet, *, pk, perm: str | None = None):
-    """The object ``pk`` if ``user`` may see it, else 404; 403 if seen but ``perm`` lacks."""
-    try:
-        obj = visible_to(user, queryset).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if perm is not None and not user.has_perm(perm_name(queryset.model, perm), obj):
-        raise PermissionDenied
-    return obj
