@@ -22,14 +22,9 @@ from django.db.models.signals import post_init, pre_init
 
 from core.dates import PrecisionDate, stored_date
 from core.memory import collector_paused
-from measures.models import (
-    Countermeasure,
-    Status,
-    StatusRun,
-    StoredStep,
-)
+from measures.models import Countermeasure, StatusRun, StoredStep
 from measures.phrases import MeasureState, state_as_of
-from measures.statuses import combined_status, is_overdue
+from measures.statuses import Status, combined_status, is_overdue
 from measures.stored_states import holds
 from measures.timelines import among, timelines_as_of
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from measures.models import Status
+from measures.statuses import Status
 
 # Colour per status, chosen for contrast on white and to stay apart in grey print.
 STATUS_COLOURS = {

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import PrecisionDateField
 from core.widgets import QuickSelect
-from measures.models import Nature, Status
+from measures.models import Nature
+from measures.statuses import Status
 
 
 class StatusForm(forms.Form):

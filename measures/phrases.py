@@ -19,14 +19,8 @@ from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
 from core.dates import PrecisionDate, fiscal_start_month, join_ja
-from measures.models import (
-    VERB_JA,
-    VERB_PROGRESSIVE_JA,
-    Countermeasure,
-    Nature,
-    Status,
-)
-from measures.statuses import combined_status
+from measures.models import VERB_JA, VERB_PROGRESSIVE_JA, Countermeasure, Nature
+from measures.statuses import Status, combined_status
 
 VERIFICATION = {Status.VERIFIED, Status.NOT_EFFECTIVE}
 

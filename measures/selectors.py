@@ -16,12 +16,9 @@ from django.db.models.functions import Collate
 
 from governance.permissions import held_on_row, visible_to
 from measures.asof import measure_facts_as_of, measure_states_as_of, plan_position
-from measures.models import (
-    Countermeasure,
-    Status,
-)
+from measures.models import Countermeasure
 from measures.phrases import MeasureState
-from measures.statuses import is_check_due, is_due_soon, is_start_passed
+from measures.statuses import Status, is_check_due, is_due_soon, is_start_passed
 
 
 def measures_visible_to(user, *, include_archived: bool = False) -> QuerySet[Countermeasure]:

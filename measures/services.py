@@ -30,10 +30,9 @@ from measures.models import (
     Perspective,
     RecommendationReflection,
     RequiredItemCoverage,
-    Status,
     StatusEvent,
 )
-from measures.statuses import DONE_OR_RUNNING, RECORDABLE_AFTER, REOPENABLE, VERIFIABLE
+from measures.statuses import DONE_OR_RUNNING, RECORDABLE_AFTER, REOPENABLE, VERIFIABLE, Status
 from measures.stored_states import store_states
 
 _UPDATABLE = {

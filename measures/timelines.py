@@ -16,9 +16,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from core.dates import PrecisionDateAttribute
-from measures.models import (
-    StatusEvent,
-)
+from measures.models import StatusEvent
 
 
 class TimelineEvent(NamedTuple):

@@ -14,12 +14,8 @@ from django.db.models import (
     QuerySet,
 )
 
-from measures.models import (
-    Countermeasure,
-    Status,
-    StatusRun,
-)
-from measures.statuses import DONE_OR_RUNNING
+from measures.models import Countermeasure, StatusRun
+from measures.statuses import DONE_OR_RUNNING, Status
 
 
 def open_counts_by_month(*, measures: QuerySet[Countermeasure], months: list[dt.date]) -> list:

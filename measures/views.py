@@ -34,7 +34,7 @@ from measures.forms import (
     StatusForm,
     VerificationForm,
 )
-from measures.models import Countermeasure, Perspective, Status
+from measures.models import Countermeasure, Perspective
 from measures.selectors import (
     due_soon,
     effectiveness_check_due,
@@ -48,7 +48,7 @@ from measures.selectors import (
     start_passed,
     status_counts,
 )
-from measures.statuses import due_soon_days
+from measures.statuses import Status, due_soon_days
 from measures.trend import open_counts_by_month
 
 PAGE_SIZE = 50

@@ -14,8 +14,9 @@ from governance.models import AuditEvent
 from governance.permissions import visible_to
 from incidents.models import Incident, RootCause
 from measures.asof import measure_statuses_as_of
-from measures.models import Countermeasure, Status
+from measures.models import Countermeasure
 from measures.selectors import measure_page_ids, measures_visible_to, page_states
+from measures.statuses import Status
 
 # The measures an incident's page shows, in the plan's order; the rest are in the list.
 INCIDENT_MEASURES = 50

@@ -36,12 +36,7 @@ from governance.models import (
     RoleAssignment,
 )
 from incidents.models import Incident, IncidentMetric, RootCause
-from measures.models import (
-    Countermeasure,
-    Perspective,
-    RecommendationReflection,
-    StatusEvent,
-)
+from measures.models import Countermeasure, Perspective, RecommendationReflection, StatusEvent
 from measures.stored_states import store_stale_states
 
 PREFIX = "scale-"

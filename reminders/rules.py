@@ -23,8 +23,8 @@ from governance.models import (
     RoleAssignment,
 )
 from measures.asof import measure_statuses_as_of
-from measures.models import Countermeasure, Nature, Status, StatusEvent
-from measures.statuses import SETTLED, is_check_due
+from measures.models import Countermeasure, Nature, StatusEvent
+from measures.statuses import SETTLED, Status, is_check_due
 from reports.models import Report
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import PrecisionDate
-from measures.models import Countermeasure, Status, StatusEvent
+from measures.models import Countermeasure, StatusEvent
+from measures.statuses import Status
 from reports.models import Report
 
 logger = logging.getLogger(__name__)

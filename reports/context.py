@@ -16,9 +16,9 @@ from governance.models import Committee, Meeting, OrgUnit, RoleAssignment
 from incidents.models import Incident, RootCause
 from measures.asof import measure_states_as_of
 from measures.charts import status_bars
-from measures.models import Countermeasure, Status
+from measures.models import Countermeasure
 from measures.selectors import status_counts
-from measures.statuses import is_due_within
+from measures.statuses import Status, is_due_within
 from reports.changes import LATE, PLAN, PROGRESS, report_changes
 from reports.models import Report
 

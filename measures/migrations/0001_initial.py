@@ -391,7 +391,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('archived_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(upload_to=measures.models.evidence_upload_to, verbose_name='file')),
+                ('file', models.FileField(upload_to=measures.models.records.evidence_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='content type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),

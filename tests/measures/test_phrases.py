@@ -8,7 +8,8 @@ import pytest
 from governance.models import Organization
 from measures import services
 from measures.asof import measure_state_as_of, measure_states_as_of
-from measures.models import Countermeasure, Status
+from measures.models import Countermeasure
+from measures.statuses import Status
 from tests.conftest import SEED_DATE, month
 from tests.seedtext import table_rows
 

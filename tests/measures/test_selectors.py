@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from measures import services
 from measures.asof import measure_states_as_of
-from measures.models import Countermeasure, Status, StoredState
+from measures.models import Countermeasure, StoredState
+from measures.statuses import Status
 from tests.conftest import SEED_DATE, month
 from tests.timelines import (
     counts_by_the_events,

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 
 from core.archiving import HardDeleteRefused
 from measures import services
-from measures.models import Countermeasure, Status, StatusEvent
+from measures.models import Countermeasure, StatusEvent
+from measures.statuses import Status
 from tests.conftest import month
 
 

@@ -11,14 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from measures import phrases, services
 from measures.asof import measure_state_as_of, measure_states_as_of
-from measures.models import (
-    Countermeasure,
-    LatestEvent,
-    Status,
-    StatusEvent,
-    StoredState,
-    StoredStep,
-)
+from measures.models import Countermeasure, LatestEvent, StatusEvent, StoredState, StoredStep
+from measures.statuses import Status
 from measures.stored_states import stale_measure_ids, store_stale_states
 from tests.conftest import SEED_DATE, month
 from tests.timelines import counts_by_the_events, counts_kept, insert_past_the_services

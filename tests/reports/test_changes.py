@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from core.dates import PrecisionDate
 from governance.models import Committee
 from measures import services
-from measures.models import Countermeasure, Nature, Status, StatusEvent
+from measures.models import Countermeasure, Nature, StatusEvent
+from measures.statuses import Status
 from reports.changes import report_changes
 from reports.models import Report
 from reports.render import report_pdf, report_render
