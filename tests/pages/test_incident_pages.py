@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from incidents.models import Incident, RootCause
-from measures import views_incidents
+from measures.views import incidents as views_incidents
 
 
 def _link(body: str, text: str) -> str:

@@ -212,8 +212,8 @@ def test_pages_cut_in_the_database_show_what_the_full_computation_shows(
     import datetime as dt
 
     from governance.models import Organization
-    from measures import views
     from measures.selectors import measure_rows
+    from measures.views import lists as views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 7)
     pg = Organization.objects.get(code="chubu-pg").pk
@@ -258,9 +258,9 @@ def test_pages_filtered_by_state_show_what_the_full_computation_shows(
     import random
 
     from governance.permissions import access_sync_objects
-    from measures import views
     from measures.models import Countermeasure
     from measures.selectors import measure_rows
+    from measures.views import lists as views
     from perf.benchdata import add_measures
 
     monkeypatch.setattr(views, "PAGE_SIZE", 5)

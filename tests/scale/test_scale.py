@@ -167,7 +167,7 @@ def test_the_trend_counted_by_the_database_agrees_with_the_status_reading(seed):
     from measures.asof import measure_statuses_as_of
     from measures.statuses import DONE_OR_RUNNING, OPEN, Status
     from measures.trend import open_counts_by_month as trend
-    from measures.views import _month_ends
+    from measures.views.dashboard import _month_ends
 
     _generate()
     # What generated data lacks: a cancelled measure, a parent whose sub-items were all

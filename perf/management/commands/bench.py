@@ -28,7 +28,7 @@ from incidents.models import Incident
 from measures.asof import measure_facts_as_of, measure_states_as_of
 from measures.models import Countermeasure, LatestEvent
 from measures.selectors import measure_page_ids
-from measures.views import PAGE_SIZE
+from measures.views.lists import PAGE_SIZE
 from perf.benchdata import signed_in_client
 from perf.scale import END, PREFIX, PRESETS, Generator
 from reminders.sweep import reminders_sweep

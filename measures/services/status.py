@@ -1,0 +1,228 @@
+"""A measure's status over time: recording progress (the transition table of
+``measures.statuses``), verifying effectiveness and reopening (second-line acts). Events
+are append-only and dated in valid time; each write stores the measure's state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.dates import PrecisionDate
+from core.history import save_tracked
+from measures.models import (
+    Countermeasure,
+    Nature,
+    StatusEvent,
+)
+from measures.statuses import DONE_OR_RUNNING, RECORDABLE_AFTER, REOPENABLE, VERIFIABLE, Status
+from measures.stored_states import store_states
+
+
+def _latest_event(measure: Countermeasure) -> StatusEvent | None:
+    return measure.events.order_by("-effective_on_date", "-recorded_at", "-id").first()
+
+
+def lock_measure(measure: Countermeasure) -> Countermeasure:
+    """Serialise writers of one measure's timeline; an archived measure takes no writes."""
+    locked = Countermeasure.objects.select_for_update().get(pk=measure.pk)
+    refuse_archived(locked)
+    return locked
+
+
+def refuse_archived(measure: Countermeasure) -> None:
+    if measure.archived_at is not None:
+        raise ValidationError(
+            _("This measure was taken out of the plan (archived); it takes no more changes."),
+            code="archived",
+        )
+
+
+def _check_date(
+    *, measure: Countermeasure, effective_on: PrecisionDate, today: dt.date | None
+) -> StatusEvent | None:
+    today = today or timezone.localdate()
+    if effective_on.start > today:
+        raise ValidationError(
+            {
+                "effective_on": _("%(date)s is in the future; record what has happened.")
+                % {"date": effective_on.ja()}
+            },
+            code="future",
+        )
+    latest = _latest_event(measure)
+    if latest is not None and effective_on.start < latest.effective_on.start:
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "%(date)s is before the latest recorded event (%(status)s, %(latest)s)."
+                )
+                % {
+                    "date": effective_on.ja(),
+                    "status": latest.get_status_display(),
+                    "latest": latest.effective_on.ja(),
+                }
+            },
+            code="before_previous",
+        )
+    return latest
+
+
+def _save_event(event: StatusEvent, *, actor, reason: str) -> StatusEvent:
+    save_tracked(event, actor=actor, reason=reason)
+    store_states([event.measure_id])  # in this transaction: the state with this event
+    return event
+
+
+@transaction.atomic
+def countermeasure_record_status(
+    *,
+    measure: Countermeasure,
+    status: str,
+    effective_on: PrecisionDate,
+    actor,
+    note: str = "",
+    occurrence_count: int | None = None,
+    planned_for: PrecisionDate | None = None,
+    phrase_override: str = "",
+    today: dt.date | None = None,
+) -> StatusEvent:
+    """Record that ``measure`` reached ``status`` on ``effective_on`` (valid time).
+
+    Refuses: a transition the status model does not allow (see ``RECORDABLE_AFTER``), an
+    event dated before the latest one or in the future, a status on a measure whose status
+    comes from its sub-items, a re-plan without a new date, and verification or reopening
+    (``countermeasure_verify_effectiveness`` / ``countermeasure_reopen`` do those).
+    """
+    measure = lock_measure(measure)
+    if status in (Status.VERIFIED, Status.NOT_EFFECTIVE, Status.REOPENED):
+        raise ValidationError(
+            {"status": _("Effectiveness verification and reopening are second-line acts.")},
+            code="second_line_act",
+        )
+    if measure.sub_items.filter(archived_at__isnull=True).exists():
+        raise ValidationError(
+            _("The status of this measure comes from its sub-items; record it on a sub-item."),
+            code="has_sub_items",
+        )
+    latest = _check_date(measure=measure, effective_on=effective_on, today=today)
+    current = latest.status if latest else Status.PLANNED
+    allowed = RECORDABLE_AFTER[current]
+    if measure.nature == Nature.ONE_OFF and current in DONE_OR_RUNNING:
+        allowed = set()
+    if (
+        status == Status.IMPLEMENTED
+        and current in DONE_OR_RUNNING
+        and measure.nature != Nature.RECURRING
+    ):
+        allowed = allowed - {Status.IMPLEMENTED}
+    if status not in allowed:
+        raise ValidationError(
+            {
+                "status": _("A measure that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": Status(current).label,
+                    "new": Status(status).label,
+                }
+            },
+            code="invalid_transition",
+        )
+    if status == Status.IN_OPERATION and measure.nature == Nature.ONE_OFF:
+        raise ValidationError(
+            {"status": _("A one-off measure is implemented once; it is not kept in operation.")},
+            code="one_off_in_operation",
+        )
+    if status == Status.PLANNED and planned_for is None:
+        raise ValidationError(
+            {"planned_for": _("Give the date the measure is now planned for.")},
+            code="planned_for_required",
+        )
+    if occurrence_count is not None and measure.nature != Nature.RECURRING:
+        raise ValidationError(
+            {"occurrence_count": _("Only a recurring measure counts occurrences.")},
+            code="occurrences_not_recurring",
+        )
+    event = StatusEvent(
+        measure=measure,
+        status=status,
+        occurrence_count=occurrence_count,
+        note=note,
+        phrase_override=phrase_override,
+        recorded_by=actor,
+    )
+    event.effective_on = effective_on
+    event.planned_for = planned_for
+    return _save_event(
+        event,
+        actor=actor,
+        reason=_("Status recorded: %(status)s") % {"status": Status(status).label},
+    )
+
+
+@transaction.atomic
+def countermeasure_verify_effectiveness(
+    *,
+    measure: Countermeasure,
+    effective: bool,
+    effective_on: PrecisionDate,
+    note: str,
+    actor,
+    today: dt.date | None = None,
+) -> StatusEvent:
+    """Record the second line's verdict on whether an implemented measure works.
+
+    Only an implemented or running measure can be verified; the verdict needs a note that
+    says what was checked.
+    """
+    measure = lock_measure(measure)
+    latest = _check_date(measure=measure, effective_on=effective_on, today=today)
+    current = latest.status if latest else Status.PLANNED
+    if current not in VERIFIABLE:
+        raise ValidationError(
+            _("Only an implemented or running measure can be verified; this one is %(current)s.")
+            % {"current": Status(current).label},
+            code="not_implemented",
+        )
+    if not note.strip():
+        raise ValidationError(
+            {"note": _("Say what was checked to verify effectiveness.")}, code="note_required"
+        )
+    status = Status.VERIFIED if effective else Status.NOT_EFFECTIVE
+    event = StatusEvent(measure=measure, status=status, note=note, recorded_by=actor)
+    event.effective_on = effective_on
+    return _save_event(
+        event,
+        actor=actor,
+        reason=_("Effectiveness verified: %(status)s") % {"status": Status(status).label},
+    )
+
+
+@transaction.atomic
+def countermeasure_reopen(
+    *,
+    measure: Countermeasure,
+    effective_on: PrecisionDate,
+    note: str,
+    actor,
+    planned_for: PrecisionDate | None = None,
+    today: dt.date | None = None,
+) -> StatusEvent:
+    """Reopen a measure the second line found wanting (or one that was put aside)."""
+    measure = lock_measure(measure)
+    latest = _check_date(measure=measure, effective_on=effective_on, today=today)
+    current = latest.status if latest else Status.PLANNED
+    if current not in REOPENABLE:
+        raise ValidationError(
+            _("A measure that is %(current)s cannot be reopened.")
+            % {"current": Status(current).label},
+            code="not_reopenable",
+        )
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the measure is reopened.")}, code="note_required")
+    event = StatusEvent(measure=measure, status=Status.REOPENED, note=note, recorded_by=actor)
+    event.effective_on = effective_on
+    event.planned_for = planned_for
+    return _save_event(event, actor=actor, reason=_("Measure reopened"))
