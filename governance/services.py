@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import refusal
 from core.history import save_tracked
 from governance import permissions
 from governance.audit import audit_record
@@ -352,7 +353,7 @@ def record_share(*, obj, shared_with: Organization, reason: str, actor) -> Recor
             _("A record is already visible within its own organization."), code="own_org"
         )
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the record is shared.")}, code="reason")
+        raise refusal("reason", _("Say why the record is shared."), code="reason")
     content_type = ContentType.objects.get_for_model(obj)
     if RecordShare.objects.filter(
         content_type=content_type,

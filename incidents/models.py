@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.archiving import ArchivableModel
 from core.dates import PrecisionDateAttribute, precision_field
+from core.errors import refusal
 from governance.models import Organization
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -148,7 +148,9 @@ class IncidentMetric(ArchivableModel):
             and self.period_end_on
             and self.period_end.end < self.period_start.start
         ):
-            raise ValidationError({"period_end_on": _("The period ends before it starts.")})
+            raise refusal(
+                "period_end_on", _("The period ends before it starts."), code="end_before_start"
+            )
 
 
 class RootCause(ArchivableModel):

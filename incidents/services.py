@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.dates import PrecisionDate
+from core.errors import refusal
 from core.history import save_tracked
 from governance import permissions
 from governance.models import Organization
@@ -51,9 +51,7 @@ def incident_create(
 ) -> Incident:
     """Record an incident owned by ``organization``; it always involves its owner."""
     if any(s.organization_id != organization.pk for s in systems):
-        raise ValidationError(
-            {"systems": _("A system belongs to another organization.")}, code="other_org"
-        )
+        raise refusal("systems", _("A system belongs to another organization."), code="other_org")
     incident = Incident(
         organization=organization, number=number, title=title, summary=summary, notes=notes
     )
@@ -104,11 +102,10 @@ def root_cause_create(
     for incident in incidents:
         involved = {o.pk for o in incident.organizations_involved.all()}
         if organization.pk not in involved:
-            raise ValidationError(
-                {
-                    "incidents": _("Incident %(label)s does not involve this organization.")
-                    % {"label": incident.label}
-                },
+            raise refusal(
+                "incidents",
+                _("Incident %(label)s does not involve this organization.")
+                % {"label": incident.label},
                 code="not_involved",
             )
     root_cause = RootCause(

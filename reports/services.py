@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import refusal
 from governance.models import Committee, Meeting
 from governance.permissions import access_sync_objects
 from reports.models import Report
@@ -30,23 +30,26 @@ def report_request(
     another committee's report, an unfinished one, or one of a later date."""
     if previous is not None:
         if previous.committee_id != committee.pk:
-            raise ValidationError(
-                {"previous": _("Compare with a report of the same committee.")},
+            raise refusal(
+                "previous",
+                _("Compare with a report of the same committee."),
                 code="previous_other_committee",
             )
         if previous.state != Report.State.DONE:
-            raise ValidationError(
-                {"previous": _("Only a finished report can be compared with.")},
+            raise refusal(
+                "previous",
+                _("Only a finished report can be compared with."),
                 code="previous_not_done",
             )
         if previous.as_of > as_of:
-            raise ValidationError(
-                {"previous": _("The report compared with must not be dated after this one.")},
+            raise refusal(
+                "previous",
+                _("The report compared with must not be dated after this one."),
                 code="previous_later",
             )
     if meeting is not None and meeting.committee_id != committee.pk:
-        raise ValidationError(
-            {"meeting": _("Choose a meeting of this committee.")}, code="meeting_other_committee"
+        raise refusal(
+            "meeting", _("Choose a meeting of this committee."), code="meeting_other_committee"
         )
     report = Report.objects.create(
         committee=committee, as_of=as_of, previous=previous, meeting=meeting, requested_by=actor

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.archiving import ArchivableModel
+from core.errors import refusal
 from governance.models.organization import Organization, ValidityQuerySet
 
 
@@ -103,7 +103,9 @@ class CommitteeMembership(ArchivableModel):
 
     def clean(self) -> None:
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("The end date precedes the start date.")})
+            raise refusal(
+                "valid_to", _("The end date precedes the start date."), code="end_before_start"
+            )
 
 
 class Meeting(ArchivableModel):
@@ -231,8 +233,10 @@ class RegulatoryAction(ArchivableModel):
 
     def clean(self) -> None:
         if self.issued_on and self.response_due and self.response_due < self.issued_on:
-            raise ValidationError(
-                {"response_due": _("The response is due before the action was issued.")}
+            raise refusal(
+                "response_due",
+                _("The response is due before the action was issued."),
+                code="due_before_issue",
             )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.archiving import ArchivableModel, NoDeleteQuerySet
+from core.errors import refusal
 
 
 class Organization(ArchivableModel):
@@ -104,7 +105,11 @@ class OrgUnit(ArchivableModel):
             and self.organization_id
             and self.parent.organization_id != (self.organization_id)
         ):
-            raise ValidationError({"parent": _("The parent unit belongs to another organization.")})
+            raise refusal(
+                "parent",
+                _("The parent unit belongs to another organization."),
+                code="other_organization",
+            )
 
 
 class Role(models.TextChoices):
@@ -182,12 +187,16 @@ class RoleAssignment(ArchivableModel):
         )
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, ValidationError] = {}
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            errors["valid_to"] = _("The end date precedes the start date.")
+            errors["valid_to"] = ValidationError(
+                _("The end date precedes the start date."), code="end_before_start"
+            )
         if self.org_unit_id and self.role and self.org_unit.line not in ROLE_LINES[self.role]:
-            errors["org_unit"] = _("This role cannot be held in a unit of the %(line)s.") % {
-                "line": self.org_unit.get_line_display()
-            }
+            errors["org_unit"] = ValidationError(
+                _("This role cannot be held in a unit of the %(line)s.")
+                % {"line": self.org_unit.get_line_display()},
+                code="role_outside_line",
+            )
         if errors:
             raise ValidationError(errors)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import PrecisionDate
+from core.errors import refusal
 from core.history import save_tracked
 from governance import permissions
 from governance.models import Organization, OrgUnit, Recommendation, RequiredItem
@@ -157,19 +158,23 @@ def countermeasure_update(
 def _check_measure(
     measure: Countermeasure, *, root_causes: list[RootCause], incidents: list[Incident]
 ) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     org_id = measure.organization_id
 
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
+    def add(field: str, message: str, code: str = "other_organization") -> None:
+        errors.setdefault(field, []).append(ValidationError(message, code=code))
 
     if measure.parent is not None:
         if measure.pk is None and measure.parent.events.exists():
-            add("parent", _("The parent measure already has a status of its own."))
+            add(
+                "parent",
+                _("The parent measure already has a status of its own."),
+                "parent_has_status",
+            )
         if measure.parent.organization_id != org_id:
             add("parent", _("The parent measure belongs to another organization."))
         if measure.parent.parent_id is not None:
-            add("parent", _("A sub-item cannot have sub-items of its own."))
+            add("parent", _("A sub-item cannot have sub-items of its own."), "nested_sub_item")
     if measure.perspective is not None and measure.perspective.organization_id != org_id:
         add("perspective", _("The perspective belongs to another organization."))
     if measure.owner_unit is not None and measure.owner_unit.organization_id != org_id:
@@ -185,9 +190,13 @@ def _check_measure(
                 % {"label": incident.label},
             )
     if measure.nature != Nature.RECURRING and measure.recurrence_months is not None:
-        add("recurrence_months", _("Only a recurring measure has an interval."))
+        add(
+            "recurrence_months",
+            _("Only a recurring measure has an interval."),
+            "interval_not_recurring",
+        )
     if measure.planned_start and measure.due and measure.due.end < measure.planned_start.start:
-        add("due_on", _("The measure is due before it is planned to start."))
+        add("due_on", _("The measure is due before it is planned to start."), "due_before_start")
     if errors:
         raise ValidationError(errors)
 
@@ -214,9 +223,8 @@ def recommendation_link_measure(
             code="out_of_scope",
         )
     if not how_reflected.strip():
-        raise ValidationError(
-            {"how_reflected": _("Say how the recommendation is reflected.")},
-            code="how_required",
+        raise refusal(
+            "how_reflected", _("Say how the recommendation is reflected."), code="how_required"
         )
     link = RecommendationReflection(
         recommendation=recommendation,

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import refusal
 from core.history import save_tracked
 from measures.models import (
     Comment,
@@ -33,8 +34,9 @@ def evidence_attach(
     """Store a file as evidence for ``measure`` under its SHA-256."""
     refuse_archived(measure)
     if uploaded.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_EVIDENCE_BYTES >> 20}},
+        raise refusal(
+            "file",
+            _("The file is larger than %(mb)s MB.") % {"mb": MAX_EVIDENCE_BYTES >> 20},
             code="too_large",
         )
     if status_event is not None and status_event.measure_id != measure.pk:
@@ -65,7 +67,7 @@ def comment_add(*, measure: Countermeasure, body: str, actor) -> Comment:
     """Add a comment to a measure (anyone who may see the measure)."""
     refuse_archived(measure)
     if not body.strip():
-        raise ValidationError({"body": _("Write the comment.")}, code="empty")
+        raise refusal("body", _("Write the comment."), code="empty")
     comment = Comment(measure=measure, body=body.strip(), author=actor)
     save_tracked(comment, actor=actor, reason=_("Comment added"))
     return comment

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import PrecisionDate
+from core.errors import refusal
 from core.history import save_tracked
 from measures.models import (
     Countermeasure,
@@ -46,25 +47,20 @@ def _check_date(
 ) -> StatusEvent | None:
     today = today or timezone.localdate()
     if effective_on.start > today:
-        raise ValidationError(
-            {
-                "effective_on": _("%(date)s is in the future; record what has happened.")
-                % {"date": effective_on.ja()}
-            },
+        raise refusal(
+            "effective_on",
+            _("%(date)s is in the future; record what has happened.") % {"date": effective_on.ja()},
             code="future",
         )
     latest = _latest_event(measure)
     if latest is not None and effective_on.start < latest.effective_on.start:
-        raise ValidationError(
-            {
-                "effective_on": _(
-                    "%(date)s is before the latest recorded event (%(status)s, %(latest)s)."
-                )
-                % {
-                    "date": effective_on.ja(),
-                    "status": latest.get_status_display(),
-                    "latest": latest.effective_on.ja(),
-                }
+        raise refusal(
+            "effective_on",
+            _("%(date)s is before the latest recorded event (%(status)s, %(latest)s).")
+            % {
+                "date": effective_on.ja(),
+                "status": latest.get_status_display(),
+                "latest": latest.effective_on.ja(),
             },
             code="before_previous",
         )
@@ -99,8 +95,9 @@ def countermeasure_record_status(
     """
     measure = lock_measure(measure)
     if status in (Status.VERIFIED, Status.NOT_EFFECTIVE, Status.REOPENED):
-        raise ValidationError(
-            {"status": _("Effectiveness verification and reopening are second-line acts.")},
+        raise refusal(
+            "status",
+            _("Effectiveness verification and reopening are second-line acts."),
             code="second_line_act",
         )
     if measure.sub_items.filter(archived_at__isnull=True).exists():
@@ -120,29 +117,31 @@ def countermeasure_record_status(
     ):
         allowed = allowed - {Status.IMPLEMENTED}
     if status not in allowed:
-        raise ValidationError(
-            {
-                "status": _("A measure that is %(current)s cannot become %(new)s.")
-                % {
-                    "current": Status(current).label,
-                    "new": Status(status).label,
-                }
+        raise refusal(
+            "status",
+            _("A measure that is %(current)s cannot become %(new)s.")
+            % {
+                "current": Status(current).label,
+                "new": Status(status).label,
             },
             code="invalid_transition",
         )
     if status == Status.IN_OPERATION and measure.nature == Nature.ONE_OFF:
-        raise ValidationError(
-            {"status": _("A one-off measure is implemented once; it is not kept in operation.")},
+        raise refusal(
+            "status",
+            _("A one-off measure is implemented once; it is not kept in operation."),
             code="one_off_in_operation",
         )
     if status == Status.PLANNED and planned_for is None:
-        raise ValidationError(
-            {"planned_for": _("Give the date the measure is now planned for.")},
+        raise refusal(
+            "planned_for",
+            _("Give the date the measure is now planned for."),
             code="planned_for_required",
         )
     if occurrence_count is not None and measure.nature != Nature.RECURRING:
-        raise ValidationError(
-            {"occurrence_count": _("Only a recurring measure counts occurrences.")},
+        raise refusal(
+            "occurrence_count",
+            _("Only a recurring measure counts occurrences."),
             code="occurrences_not_recurring",
         )
     event = StatusEvent(
@@ -187,8 +186,8 @@ def countermeasure_verify_effectiveness(
             code="not_implemented",
         )
     if not note.strip():
-        raise ValidationError(
-            {"note": _("Say what was checked to verify effectiveness.")}, code="note_required"
+        raise refusal(
+            "note", _("Say what was checked to verify effectiveness."), code="note_required"
         )
     status = Status.VERIFIED if effective else Status.NOT_EFFECTIVE
     event = StatusEvent(measure=measure, status=status, note=note, recorded_by=actor)
@@ -221,7 +220,7 @@ def countermeasure_reopen(
             code="not_reopenable",
         )
     if not note.strip():
-        raise ValidationError({"note": _("Say why the measure is reopened.")}, code="note_required")
+        raise refusal("note", _("Say why the measure is reopened."), code="note_required")
     event = StatusEvent(measure=measure, status=Status.REOPENED, note=note, recorded_by=actor)
     event.effective_on = effective_on
     event.planned_for = planned_for
