@@ -14,6 +14,7 @@ from governance.models import AuditEvent, Organization, OrgUnit, RoleAssignment
 from incidents.models import AffectedSystem, Incident, RootCause
 from measures import services as ms
 from measures.models import Countermeasure, Evidence
+from tests.conftest import login_verified
 
 
 def _grid_measures():
@@ -288,3 +289,64 @@ def test_every_read_of_the_grants_gives_the_same_measures_as_visible_to(people):
         seen[name] = by_set
     assert 0 < len(seen["pg_promoter"]) < len(seen["pg_second"]) < len(seen["superuser"])
     assert seen["outsider"] == set() == seen["pg_branch_promoter"]
+
+
+def test_a_regulatory_action_recorded_later_is_visible_to_the_second_line(people, client_for):
+    pg = Organization.objects.get(code="chubu-pg")
+    gov.regulatory_action_record(
+        organization=pg,
+        authority="meti",
+        action_type="improvement_order",
+        reference="R-1",
+        title="業務改善命令（試験）",
+        issued_on=dt.date(2023, 4, 17),
+        required_items=["情報遮断の徹底"],
+        actor=people["superuser"],
+    )
+    page = client_for("pg_second").get(reverse("regulatory-list"))
+    assert [a.reference for a in page.context["actions"]] == ["R-1"]
+    assert (
+        list(client_for("miraiz_second").get(reverse("regulatory-list")).context["actions"]) == []
+    )
+
+
+def test_a_record_added_in_the_admin_is_visible_to_its_company(people, client_for):
+    from django.test import Client
+
+    admin = Client()
+    login_verified(admin, people["superuser"])
+    pg = Organization.objects.get(code="chubu-pg")
+    response = admin.post(
+        reverse("admin:governance_regulatoryaction_add"),
+        {
+            "organization": pg.pk,
+            "authority": "egc",
+            "action_type": "recommendation",
+            "reference": "R-2",
+            "title": "勧告（試験）",
+            "legal_basis": "",
+            "summary": "",
+            "issued_on": "2023-04-17",
+            "response_due": "",
+            "required_items-TOTAL_FORMS": "0",
+            "required_items-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    page = client_for("pg_second").get(reverse("regulatory-list"))
+    assert [a.reference for a in page.context["actions"]] == ["R-2"]
+
+
+def test_shared_view_does_not_allow_comments(people, client_for):
+    measure = Countermeasure.objects.get(code="PG-06")
+    gov.record_share(
+        obj=measure,
+        shared_with=Organization.objects.get(code="chubu-miraiz"),
+        reason="参考",
+        actor=people["pg_second"],
+    )
+    client = client_for("miraiz_promoter")
+    assert client.get(reverse("measure-detail", args=[measure.pk])).status_code == 200
+    response = client.post(reverse("measure-comment", args=[measure.pk]), {"body": "見ました"})
+    assert response.status_code == 403
+    assert not measure.comments.exists()

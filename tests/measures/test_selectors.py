@@ -10,6 +10,7 @@ from measures import services
 from measures.asof import measure_states_as_of
 from measures.models import Countermeasure, StoredState
 from measures.statuses import Status
+from tests import factories
 from tests.conftest import SEED_DATE, month
 from tests.timelines import (
     counts_by_the_events,
@@ -28,18 +29,13 @@ def _queries_for_all_states() -> tuple[int, int]:
 
 def _add_measures(org, officer, n: int) -> None:
     for i in range(n):
-        measure = services.countermeasure_create(
+        measure = factories.measure(
             organization=org,
-            code=f"EXTRA-{i:03d}",
-            title=f"追加対策{i}",
-            nature="continuous",
-            position=100 + i,
-            root_causes=list(org.root_causes.all()[:2]),
             actor=officer,
+            code=f"EXTRA-{i:03d}",
+            root_causes=list(org.root_causes.all()[:2]),
         )
-        services.countermeasure_record_status(
-            measure=measure, status=Status.IN_OPERATION, effective_on=month(2023, 3), actor=officer
-        )
+        factories.event(measure, Status.IN_OPERATION, month(2023, 3), actor=officer)
 
 
 def test_as_of_query_count_does_not_grow_with_the_measures(pg, officer):
@@ -137,7 +133,7 @@ def test_each_measures_latest_event_is_kept_by_the_database(pg, officer):
 
     assert _latest_kept() == latest_by_the_events() != {}
     assert counts_kept() == counts_by_the_events()
-    measure = services.countermeasure_create(
+    measure = factories.measure(
         organization=pg,
         code="LATEST-1",
         title="追加",
@@ -151,7 +147,7 @@ def test_each_measures_latest_event_is_kept_by_the_database(pg, officer):
             measure=measure, status=status, effective_on=month(2023, 4), actor=officer
         )
     assert _latest_kept()[measure.pk] == measure.events.order_by("id").last().pk
-    bulk = services.countermeasure_create(
+    bulk = factories.measure(
         organization=pg,
         code="LATEST-2",
         title="追加",
@@ -184,7 +180,7 @@ def test_each_measures_status_runs_are_kept_by_the_database(pg, officer):
     from measures.models import StatusEvent
 
     assert runs_kept() == runs_by_the_events() != {}
-    measure = services.countermeasure_create(
+    measure = factories.measure(
         organization=pg,
         code="RUNS-1",
         title="追加",
@@ -206,7 +202,7 @@ def test_each_measures_status_runs_are_kept_by_the_database(pg, officer):
         (2, Status.IMPLEMENTED, dt.date(2023, 5, 1), None),
     ]
     first, second = (
-        services.countermeasure_create(
+        factories.measure(
             organization=pg,
             code=code,
             title="追加",

@@ -14,6 +14,7 @@ from measures.asof import measure_state_as_of, measure_states_as_of
 from measures.models import Countermeasure, LatestEvent, StatusEvent, StoredState, StoredStep
 from measures.statuses import Status
 from measures.stored_states import stale_measure_ids, store_stale_states
+from tests import factories
 from tests.conftest import SEED_DATE, month
 from tests.timelines import counts_by_the_events, counts_kept, insert_past_the_services
 
@@ -36,20 +37,6 @@ def _composed(day: dt.date) -> list[tuple]:
 
 def _with_events() -> set[int]:
     return set(StatusEvent.objects.values_list("measure_id", flat=True))
-
-
-def _created(pg, officer, code: str, title: str, nature: str, position: int, **dates):
-    """A measure of 中部電力パワーグリッド made through the service (``dates``: due,
-    planned start)."""
-    return services.countermeasure_create(
-        organization=pg,
-        code=code,
-        title=title,
-        nature=nature,
-        position=position,
-        actor=officer,
-        **dates,
-    )
 
 
 def _recurring(pg) -> Countermeasure:
@@ -157,8 +144,14 @@ def test_on_each_side_of_every_event_date_the_steps_read_as_the_composed_ones(pg
     verified the same day): on each event date, the day before and the day after, the
     stored reading equals the composed one (the steps begin on their date and end the day
     before the next)."""
-    measure = _created(
-        pg, officer, "STEPS-1", "段階を追う対策", "one_off", 402, due=month(2023, 12)
+    measure = factories.measure(
+        organization=pg,
+        actor=officer,
+        code="STEPS-1",
+        title="段階を追う対策",
+        nature="one_off",
+        position=402,
+        due=month(2023, 12),
     )
     record = services.countermeasure_record_status
     record(measure=measure, status=Status.IN_PROGRESS, effective_on=month(2023, 6), actor=officer)
@@ -231,12 +224,28 @@ def test_a_parent_with_events_of_its_own_and_sub_items_reads_as_composed(pg, off
     might. Before its first event the parent reads as its sub-items (①… ②…), then as its
     own events; on each side of every event date of the three, stored and composed
     readings agree."""
-    parent = _created(pg, officer, "PE", "自らも進める親", "one_off", 403, due=month(2024, 3))
+    parent = factories.measure(
+        organization=pg,
+        actor=officer,
+        code="PE",
+        title="自らも進める親",
+        nature="one_off",
+        position=403,
+        due=month(2024, 3),
+    )
     record = services.countermeasure_record_status
     record(measure=parent, status=Status.IN_PROGRESS, effective_on=month(2023, 7), actor=officer)
     record(measure=parent, status=Status.IMPLEMENTED, effective_on=month(2023, 11), actor=officer)
     first, second = (
-        _created(pg, officer, f"PE-{n}", title, "one_off", n, due=month(2024, 3))
+        factories.measure(
+            organization=pg,
+            actor=officer,
+            code=f"PE-{n}",
+            title=title,
+            nature="one_off",
+            position=n,
+            due=month(2024, 3),
+        )
         for n, title in ((1, "細目一"), (2, "細目二"))
     )
     Countermeasure.objects.filter(pk__in=[first.pk, second.pk]).update(parent=parent)
@@ -256,7 +265,15 @@ def test_a_parent_with_events_of_its_own_and_sub_items_reads_as_composed(pg, off
 def test_an_archived_measure_keeps_its_stored_steps_and_reads_as_composed(pg, officer):
     """Archiving changes nothing the wording reads: the steps stored before still answer
     for the days between its events, and agree with the composed wording."""
-    measure = _created(pg, officer, "AR-1", "取り下げる対策", "one_off", 404, due=month(2023, 12))
+    measure = factories.measure(
+        organization=pg,
+        actor=officer,
+        code="AR-1",
+        title="取り下げる対策",
+        nature="one_off",
+        position=404,
+        due=month(2023, 12),
+    )
     record = services.countermeasure_record_status
     record(measure=measure, status=Status.IN_PROGRESS, effective_on=month(2023, 6), actor=officer)
     record(measure=measure, status=Status.IMPLEMENTED, effective_on=month(2023, 9), actor=officer)
@@ -361,8 +378,14 @@ def test_events_written_past_the_services_are_composed_until_stored(pg):
 
 
 def test_a_change_of_the_measure_is_stored_by_the_service_and_composed_otherwise(pg, officer):
-    measure = _created(
-        pg, officer, "STORED-1", "期限で書く対策", "one_off", 400, due=month(2024, 3)
+    measure = factories.measure(
+        organization=pg,
+        actor=officer,
+        code="STORED-1",
+        title="期限で書く対策",
+        nature="one_off",
+        position=400,
+        due=month(2024, 3),
     )
     # A plan without a date (the services ask for one; an import may not): the wording
     # falls back on the measure's due date.
@@ -417,13 +440,13 @@ def test_storing_reads_only_the_fields_the_phrase_reads(pg, officer):
     it)."""
     from measures.stored_states import store_states
 
-    measure = _created(
-        pg,
-        officer,
-        "STORED-2",
-        "予定時期のない計画",
-        "continuous",
-        401,
+    measure = factories.measure(
+        organization=pg,
+        actor=officer,
+        code="STORED-2",
+        title="予定時期のない計画",
+        nature="continuous",
+        position=401,
         planned_start=month(2024, 1),
         due=month(2024, 3),
     )

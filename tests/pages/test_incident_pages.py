@@ -7,7 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.dates import PrecisionDate
 from incidents.models import Incident, RootCause
+from measures import services as ms
+from measures.models import Countermeasure
 from measures.views import incidents as views_incidents
 
 
@@ -80,9 +83,6 @@ def test_past_the_cap_each_cause_says_how_many_its_link_opens(people, client_for
     """The coverage count is the company's (open or done); beside it, past the cap, how
     many linked measures this person may open, cancelled ones included: what the link
     lists. A 推進者 of the head office opens PG-06 (root cause 1) and nothing of cause 2."""
-    from core.dates import PrecisionDate
-    from measures import services as ms
-    from measures.models import Countermeasure
 
     ms.countermeasure_record_status(
         measure=Countermeasure.objects.get(code="PG-06"),
@@ -102,3 +102,11 @@ def test_past_the_cap_each_cause_says_how_many_its_link_opens(people, client_for
         url = rows[number]["list_url"]
         assert f"as_of={today}" in url  # the date the page shows, not the bad value
         assert _listed(client, url) == (codes, len(codes))
+
+
+def test_coverage_counts_measures_the_person_cannot_open(client_for):
+    page = client_for("pg_promoter").get(reverse("root-causes"))
+    rows = {row["cause"].number: row for row in page.context["tables"][0]["rows"]}
+    assert not rows[2]["uncovered"]
+    assert rows[2]["count"] == 13
+    assert [s.measure.code for s in page.context["tables"][0]["states"]] == ["PG-06"]

@@ -1,14 +1,16 @@
 """Dashboard, root causes, responsibility, committees, language and "as of"."""
 
 import datetime as dt
+import re
 
 from django.urls import reverse
 from django.utils import timezone
 
 from governance import services as gov
-from governance.models import OrgUnit, RoleAssignment
+from governance.models import Committee, Organization, OrgUnit, RoleAssignment
 from incidents import services as inc
 from incidents.models import Incident
+from measures import services as ms
 from measures.models import Countermeasure
 
 
@@ -52,7 +54,6 @@ def test_dashboard_counts_status_by_organization_and_perspective(client_for):
 
 
 def test_root_cause_matrix_shows_the_seed_links_and_flags_gaps(client_for, people):
-    from governance.models import Organization
 
     pg = Organization.objects.get(code="chubu-pg")
     inc.root_cause_create(
@@ -142,7 +143,6 @@ def test_unit_tree_lists_units_in_order(client_for):
 
 def test_the_checks_due_list_shows_the_check_deadline(client_for):
     """Under 有効性確認の期限 the date column is the check's deadline, not the measure's."""
-    import re
 
     measure = Countermeasure.objects.get(code="PG-01")  # implemented in January 2023
     Countermeasure.objects.filter(pk=measure.pk).update(
@@ -154,3 +154,23 @@ def test_the_checks_due_list_shows_the_check_deadline(client_for):
         r'<section aria-labelledby="checks">.*?</section>', response.content.decode(), re.S
     ).group(0)
     assert "有効性確認期限" in section and "2023年5月20日" in section
+
+
+def test_committee_member_sees_that_a_recommendation_is_reflected(people, client_for):
+    committee = Committee.objects.get(code="neutrality")
+    rec = gov.recommendation_record(
+        committee=committee,
+        number=1,
+        text="提言",
+        received_on=dt.date(2023, 5, 1),
+        actor=people["superuser"],
+    )
+    ms.recommendation_link_measure(
+        recommendation=rec,
+        measure=Countermeasure.objects.get(code="PG-01"),
+        how_reflected="反映",
+        actor=people["superuser"],
+    )
+    page = client_for("committee_member").get(reverse("committee-detail", args=[committee.pk]))
+    assert "閲覧できない1件の対策に反映" in page.content.decode()
+    assert "未反映" not in page.content.decode()

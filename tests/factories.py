@@ -1,0 +1,49 @@
+"""Builders for test data. They go through the services, so what they make passed the same
+validation as what a person makes in the app; each fills what a test does not care about."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Iterator
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.dates import PrecisionDate
+from measures import services as ms
+from measures.models import Countermeasure, StatusEvent
+
+_numbers = itertools.count(1)
+
+
+def measure(*, organization, actor, **fields) -> Countermeasure:
+    """A countermeasure of ``organization`` (continuous, a fresh code and position unless
+    given)."""
+    n = next(_numbers)
+    values = {"code": f"T-{n:04d}", "title": f"追加対策{n}", "nature": "continuous"}
+    values["position"] = 1000 + n
+    return ms.countermeasure_create(organization=organization, actor=actor, **{**values, **fields})
+
+
+def event(measure: Countermeasure, status: str, on: PrecisionDate, *, actor, **kw) -> StatusEvent:
+    """``status`` recorded for ``measure`` as effective ``on``."""
+    return ms.countermeasure_record_status(
+        measure=measure, status=status, effective_on=on, actor=actor, **kw
+    )
+
+
+def codes(error: ValidationError) -> set[str]:
+    """Every code a ValidationError carries, on any field."""
+    if hasattr(error, "error_dict"):
+        return {e.code for errors in error.error_dict.values() for e in errors}
+    return {e.code for e in error.error_list}
+
+
+@contextlib.contextmanager
+def refused(code: str) -> Iterator[pytest.ExceptionInfo[ValidationError]]:
+    """The block is refused with a ValidationError that carries ``code`` (not any other
+    refusal that happens to raise the same type)."""
+    with pytest.raises(ValidationError) as info:
+        yield info
+    assert code in codes(info.value), f"refused with {codes(info.value)}, not {code!r}"
