@@ -49,9 +49,9 @@ THREELINES_ESCALATION_STEPS = [
         step.split(":") for step in envlist("THREELINES_ESCALATION_STEPS", ["14:1", "30:2"])
     )
 ]
-# The named windows of the status model (measures/statuses.py): what is "due soon" on the
-# dashboard and in the list, and how far ahead an effectiveness check counts as due (the
-# dashboard and the reminders alike).
+# The named windows of the status model (measures/statuses.py): what the dashboard lists as
+# "due soon", and how far ahead an effectiveness check counts as due (the dashboard and the
+# reminders alike).
 THREELINES_DUE_SOON_DAYS = envint("THREELINES_DUE_SOON_DAYS", 30)
 THREELINES_EFFECTIVENESS_CHECK_DAYS = envint("THREELINES_EFFECTIVENESS_CHECK_DAYS", 30)
 THREELINES_BASE_URL = envstr("THREELINES_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
