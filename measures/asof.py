@@ -16,14 +16,13 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
-from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_init, pre_init
 
 from core.dates import PrecisionDate, stored_date
 from core.memory import collector_paused
 from measures.models import Countermeasure, StatusRun, StoredStep
 from measures.phrases import MeasureState, state_as_of
+from measures.rows import instances
 from measures.statuses import Status, combined_status, is_overdue
 from measures.stored_states import holds
 from measures.timelines import among, timelines_as_of
@@ -92,82 +91,6 @@ def _and_sub_items(
     )
 
 
-# The related rows every reading of measures shows (heading, perspective, owner).
-_JOINED = ("organization", "perspective", "owner_unit")
-
-
-def _loader(model, db: str, attnames: list[str], annotations: tuple[str, ...] = ()):
-    """A function that makes a ``model`` instance from the values of ``attnames`` (all its
-    concrete fields) followed by those of ``annotations``, as ``model.from_db`` and
-    ``setattr`` do, without ``Model.__init__`` and the field descriptors it goes through
-    (for 20,000 measures they took 0.5 s): the values go straight into the instance's
-    ``__dict__``, where the descriptors read them. Only when nothing listens to
-    ``pre_init`` or ``post_init`` for ``model`` (a test checks both ways)."""
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        width = len(attnames)
-
-        def from_db(values):
-            instance = model.from_db(db, attnames, values[:width])
-            for name, value in zip(annotations, values[width:], strict=True):
-                setattr(instance, name, value)
-            return instance
-
-        return from_db
-    names = [*attnames, *annotations]
-    new = object.__new__
-
-    def load(values):
-        instance = new(model)
-        instance.__dict__.update(zip(names, values, strict=True))
-        instance._state = state = ModelState()
-        state.adding, state.db = False, db
-        return instance
-
-    return load
-
-
-def _instances(queryset: QuerySet[Countermeasure]) -> list[Countermeasure]:
-    """The measures of ``queryset`` with their annotations and their ``_JOINED`` objects,
-    like ``select_related`` in one query, but one instance per related row: reading 20,000
-    measures, ``select_related`` built 60,000 related instances (0.6 s of 0.9 s) for a few
-    thousand distinct organizations, perspectives and units. In the database's order: the
-    callers sort."""
-    model = queryset.model
-    own = [field.attname for field in model._meta.concrete_fields]
-    annotations = list(queryset.query.annotations)
-    joined = [
-        (field, [f.attname for f in field.related_model._meta.concrete_fields])
-        for field in map(model._meta.get_field, _JOINED)
-    ]
-    columns = [
-        *own,
-        *annotations,
-        *(f"{field.name}__{name}" for field, names in joined for name in names),
-    ]
-    load = _loader(model, queryset.db, own, tuple(annotations))
-    width = len(own) + len(annotations)
-    related_loaders = [
-        (field, len(names), _loader(field.related_model, queryset.db, names))
-        for field, names in joined
-    ]
-    shared: dict[tuple[str, object], object] = {}
-    rows = []
-    for values in queryset.order_by().values_list(*columns):
-        instance = load(values[:width])
-        at = width
-        for field, size, load_related in related_loaders:
-            key = getattr(instance, field.attname)
-            related = None
-            if key is not None:
-                related = shared.get((field.name, key))
-                if related is None:
-                    related = shared[field.name, key] = load_related(values[at : at + size])
-            field.set_cached_value(instance, related)
-            at += size
-        rows.append(instance)
-    return rows
-
-
 def _plan_key(org_code: str, parent_position: int | None, position: int, code: str) -> tuple:
     """The plan's order (``_db_order("plan")``) in Python: organization, table position, each
     sub-item (``parent_position`` given) right after its parent."""
@@ -188,7 +111,7 @@ def _with_sub_items(
     One query whatever the data (the page query counts are pinned), and one for each of
     ``prefetch``: organization, perspective and owner unit are joined; the parent's
     position is read in the same query, not the parent itself."""
-    rows = _instances(_and_sub_items(measures, children_within, stored=stored))
+    rows = instances(_and_sub_items(measures, children_within, stored=stored))
     if prefetch:
         prefetch_related_objects(rows, *prefetch)
     rows.sort(
