@@ -193,7 +193,10 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = envint("THREELINES_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("THREELINES_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one locks
-AXES_RESET_ON_SUCCESS = True
+# A success clears only the signing-in account's own failures from its address
+# (governance.accounts.on_logged_in): axes' own reset clears every failure of the address
+# or the username, so one working account could reset an attacker's guesses at another.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Behind a reverse proxy, the client address comes from this header.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib import import_module
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -160,6 +161,9 @@ def on_logged_in(sender, request, user, **kwargs):
     if request is None:
         return
     session_started(request=request, user=user)
+    address = getattr(request, "axes_ip_address", None)
+    if address:
+        axes_reset(ip=address, username=user.get_username())
     audit_record(
         action=AuditEvent.Action.LOGIN,
         request=request,

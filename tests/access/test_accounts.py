@@ -43,6 +43,35 @@ def test_five_failures_lock_the_account(people):
     assert _sign_in(Client(), "pg_promoter", ip="10.9.9.9").status_code == 429
 
 
+def test_a_success_of_another_account_does_not_reset_the_guesses(people):
+    """An attacker with one working account interleaves its sign-in with guesses at
+    another's password from the same address: the guesses still add up to a lockout."""
+    attacker = Client()
+    for _ in range(4):
+        assert _sign_in(attacker, "pg_chief", "wrong-password").status_code == 200
+    assert _sign_in(attacker, "pg_promoter").status_code == 302  # the attacker's own
+    attacker.logout()
+    assert _sign_in(attacker, "pg_chief", "wrong-password").status_code == 429
+    # The victim's right password from that address is refused; so is the attacker's own
+    # account there, and its success elsewhere unlocks nobody.
+    assert _sign_in(Client(), "pg_chief").status_code == 429
+    assert _sign_in(Client(), "pg_promoter").status_code == 429
+    assert _sign_in(Client(), "pg_promoter", ip="10.7.7.7").status_code == 302
+    assert _sign_in(Client(), "pg_chief", ip="10.8.8.8").status_code == 429
+
+
+def test_a_success_clears_the_accounts_own_failures_from_its_address(people):
+    """A person who mistyped three times and then signed in starts again from none."""
+    client = Client()
+    for _ in range(3):
+        assert _sign_in(client, "pg_promoter", "wrong-password").status_code == 200
+    assert _sign_in(client, "pg_promoter").status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert _sign_in(client, "pg_promoter", "wrong-password").status_code == 200
+    assert _sign_in(client, "pg_promoter", "wrong-password").status_code == 429
+
+
 def test_second_line_must_set_up_and_use_a_second_factor(people):
     client = Client()
     response = _sign_in(client, "pg_second")
