@@ -4,6 +4,7 @@ everywhere, and the audit entries of logins, failures and lockouts."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from importlib import import_module
 
 from axes.utils import reset as axes_reset
@@ -16,11 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.queueing import enqueue
 from governance.audit import audit_record, client_address
 from governance.models import AuditEvent, Role, RoleAssignment, UserSession
 from governance.permissions import user_organizations
 
 SEEN_EVERY = dt.timedelta(minutes=1)
+
+logger = logging.getLogger(__name__)
 
 
 def session_store():
@@ -97,7 +101,25 @@ def _report_concurrent_use(*, request, user, others: list[UserSession]) -> None:
             # The configured address, never the request's Host header.
             "url": f"{settings.THREELINES_BASE_URL}{reverse('audit-list')}",
         }
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
+    # Mailed by a worker, never in the sign-in request: a mail server down or hanging must
+    # not fail or hold up a sign-in (the audit row above is the record either way).
+    transaction.on_commit(lambda: _queue_mail(subject, body, recipients))
+
+
+MAIL_TASK = "governance.send_alert_mail"
+
+
+def _queue_mail(subject: str, body: str, recipients: list[str]) -> None:
+    try:
+        enqueue(MAIL_TASK, subject, body, recipients)
+    except Exception:  # kombu raises many kinds; a broker down must not fail a sign-in
+        logger.exception("could not queue the alert mail %r", subject)
+
+
+def alert_mail_send(*, subject: str, body: str, recipients: list[str]) -> None:
+    """Send an alert to the second line (``MAIL_TASK``); SMTP errors propagate, for the
+    task to retry."""
+    send_mail(subject, body, None, recipients, fail_silently=False)
 
 
 def session_seen(*, request) -> None:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.core import mail
 from django.test import Client
@@ -10,6 +11,9 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import governance.tasks  # noqa: F401 - registers the tasks
+from config.celery import app as celery_app
+from governance import accounts
 from governance.models import AuditEvent, UserSession
 
 PASSWORD = "a-long-test-password"
@@ -102,23 +106,63 @@ def test_first_line_needs_no_second_factor(people):
     assert client.get(reverse("account")).status_code == 200
 
 
-def test_one_account_from_two_addresses_tells_the_second_line(
-    people, django_capture_on_commit_callbacks
-):
+def _two_addresses(people, django_capture_on_commit_callbacks):
+    """pg_promoter signs in from 10.0.0.1, then from 192.0.2.50 while the first session is
+    in use; the second sign-in's response."""
     people["pg_second"].email = "quality-reform@example.invalid"
     people["pg_second"].save()
     first, second = Client(), Client()
     _sign_in(first, "pg_promoter", ip="10.0.0.1")
     first.get(reverse("account"), REMOTE_ADDR="10.0.0.1")
     with django_capture_on_commit_callbacks(execute=True):
-        _sign_in(second, "pg_promoter", ip="192.0.2.50")
+        return _sign_in(second, "pg_promoter", ip="192.0.2.50")
+
+
+def test_one_account_from_two_addresses_tells_the_second_line(
+    people, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(accounts, "enqueue", lambda task, *args: queued.append((task, args)))
+    assert _two_addresses(people, django_capture_on_commit_callbacks).status_code == 302
     event = AuditEvent.objects.get(action=AuditEvent.Action.CONCURRENT_LOGIN)
     assert event.details["other_addresses"] == ["10.0.0.1"]
     assert event.organization.code == "chubu-pg"
+    # The mail is queued for a worker, not sent by the request.
+    assert mail.outbox == []
+    [(task, args)] = queued
+    assert task == "governance.send_alert_mail" and task in celery_app.tasks
+    celery_app.tasks[task].apply(args=args).get()  # what the worker does
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["quality-reform@example.invalid"]
     assert "pg_promoter" in mail.outbox[0].subject
     assert "192.0.2.50" in mail.outbox[0].body
+
+
+def test_sign_in_does_not_depend_on_the_mail_server_or_the_broker(
+    people, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    """With the mail server refusing and the broker down, the second sign-in still signs
+    in and the concurrent use is audited; the next sign-in works too."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+
+    def broker_down(*args):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(accounts, "enqueue", broker_down, raising=False)
+    assert _two_addresses(people, django_capture_on_commit_callbacks).status_code == 302
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CONCURRENT_LOGIN).exists()
+    assert _sign_in(Client(), "pg_promoter", ip="10.0.0.1").status_code == 302
+
+
+def test_the_alert_mail_is_retried_when_the_mail_server_refuses(settings):
+    """The task raises the SMTP error for Celery to retry it (with backoff)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    task = celery_app.tasks["governance.send_alert_mail"]
+    assert OSError in task.autoretry_for
+    with pytest.raises(OSError):
+        task.run("subject", "body", ["quality-reform@example.invalid"])
 
 
 def test_same_address_twice_is_not_an_alert(people):
