@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets import csv_writer
 from governance.models import AuditEvent
 
 
@@ -85,7 +85,7 @@ CSV_HEADER = [
 def audit_write_csv(events: Iterable[AuditEvent], stream) -> None:
     """Write events as CSV (UTF-8 with BOM so that spreadsheet programs read Japanese)."""
     stream.write("\ufeff")
-    writer = csv.writer(stream)
+    writer = csv_writer(stream)
     writer.writerow([str(label) for label in CSV_HEADER])
     for event in events:
         writer.writerow(
@@ -96,15 +96,9 @@ def audit_write_csv(events: Iterable[AuditEvent], stream) -> None:
                 str(event.organization) if event.organization_id else "",
                 event.object_type,
                 event.object_id,
-                spreadsheet_safe(event.object_repr),
+                event.object_repr,
                 event.ip or "",
-                spreadsheet_safe(event.user_agent),
-                spreadsheet_safe(str(event.details) if event.details else ""),
+                event.user_agent,
+                str(event.details) if event.details else "",
             ]
         )
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Text as text in a spreadsheet: a leading = + - @ (or tab, CR) would start a formula
-    (CSV/Excel injection). Used by every export."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

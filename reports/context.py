@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from governance.audit import spreadsheet_safe
+from core.spreadsheets import sheet_append, sheet_title
 from governance.models import Committee, Meeting, OrgUnit, RoleAssignment
 from incidents.models import Incident, RootCause
 from measures.asof import measure_states_as_of
@@ -149,9 +149,9 @@ def xlsx_from_context(context: dict) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for org in context["by_org"]:
-        sheet = book.create_sheet(title=str(org["organization"])[:31])
-        sheet.append([f"{committee.name} {as_of.isoformat()}時点"])
-        sheet.append(["区分", "コード", "対策", "実施状況"])
+        sheet = book.create_sheet(title=sheet_title(str(org["organization"])))
+        sheet_append(sheet, [f"{committee.name} {as_of.isoformat()}時点"])
+        sheet_append(sheet, ["区分", "コード", "対策", "実施状況"])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for heading, rows in org["groups"]:
@@ -159,13 +159,14 @@ def xlsx_from_context(context: dict) -> bytes:
                 text = "\n".join(
                     [state.measure.title] + [f"{c.measure.label}{c.measure.title}" for c in subs]
                 )
-                sheet.append(
+                sheet_append(
+                    sheet,
                     [
                         heading if index == 0 else "",
                         state.measure.code,
-                        spreadsheet_safe(text),
-                        spreadsheet_safe(state.phrase),
-                    ]
+                        text,
+                        state.phrase,
+                    ],
                 )
         for column, width in zip("ABCD", (28, 10, 70, 40), strict=True):
             sheet.column_dimensions[column].width = width

@@ -13,8 +13,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.spreadsheets import sheet_append
 from core.ui import as_of as requested_as_of
-from governance.audit import audit_record, spreadsheet_safe
+from governance.audit import audit_record
 from governance.decorators import login_view
 from governance.models import AuditEvent, Organization, OrgUnit
 from governance.permissions import visible_to
@@ -137,27 +138,28 @@ def measure_export(request):
     book = Workbook()
     sheet = book.active
     sheet.title = _("Countermeasures")[:31]
-    sheet.append([_("As of"), as_of.isoformat()])
-    sheet.append([str(label) for label in XLSX_HEADER])
+    sheet_append(sheet, [_("As of"), as_of.isoformat()])
+    sheet_append(sheet, [str(label) for label in XLSX_HEADER])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for state in rows:
         m = state.measure
-        sheet.append(
+        sheet_append(
+            sheet,
             [
                 m.code,
                 str(m.organization),
                 m.perspective.name if m.perspective else "",
-                spreadsheet_safe(f"{m.label}{m.title}"),
+                f"{m.label}{m.title}",
                 "、".join(rc.label for rc in m.root_causes.all()),
-                spreadsheet_safe(m.owner_unit.name if m.owner_unit else m.owner_label),
+                m.owner_unit.name if m.owner_unit else m.owner_label,
                 m.get_nature_display(),
                 m.planned_start.ja() if m.planned_start else "",
                 m.due.ja() if m.due else "",
                 str(state.status_label),
-                spreadsheet_safe(state.phrase),
+                state.phrase,
                 _("yes") if state.is_overdue else "",
-            ]
+            ],
         )
     sheet.freeze_panes = "A3"
     for column, width in zip(
