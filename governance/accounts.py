@@ -36,6 +36,15 @@ def _active_window_start() -> dt.datetime:
 
 
 @transaction.atomic
+def session_verified(*, request) -> None:
+    """After the second factor: a new session key (whoever learned the key before the
+    second step holds a dead one), the tracked session following it."""
+    old = request.session.session_key
+    request.session.cycle_key()
+    if old:
+        UserSession.objects.filter(session_key=old).update(session_key=request.session.session_key)
+
+
 def session_started(*, request, user) -> UserSession:
     """Track the new session; if the account is in use from another address right now,
     record it and tell the second line of the person's organizations."""

@@ -116,6 +116,7 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            accounts.session_verified(request=request)
             audit_record(action=AuditEvent.Action.OTP_DEVICE_ADDED, request=request)
             messages.success(request, _("Two-factor authentication is on."))
             return redirect(_next_url(request))
@@ -141,6 +142,7 @@ def otp_verify(request):
         for device in request.user.totpdevice_set.filter(confirmed=True):
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
+                accounts.session_verified(request=request)
                 return redirect(_next_url(request))
         audit_record(action=AuditEvent.Action.OTP_FAILED, request=request)
         form.add_error("token", _("That code is not valid. Check the time on your device."))

@@ -100,6 +100,25 @@ def test_second_line_must_set_up_and_use_a_second_factor(people):
     assert other.get(reverse("account")).url.startswith(reverse("otp-verify"))
 
 
+def test_the_second_factor_gives_the_session_a_new_key(people):
+    """A session key learned before the code was entered (the password step) is worth
+    nothing after it; the tracked session follows the new key."""
+    device = TOTPDevice.objects.create(user=people["pg_second"], name="phone", confirmed=True)
+    client = Client()
+    _sign_in(client, "pg_second")
+    before = client.session.session_key
+    response = client.post(reverse("otp-verify"), {"token": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302
+    after = client.session.session_key
+    assert after != before
+    assert client.get(reverse("account")).status_code == 200
+    assert UserSession.objects.filter(session_key=after, ended_at__isnull=True).exists()
+    assert not UserSession.objects.filter(session_key=before).exists()
+    stolen = Client()
+    stolen.cookies["sessionid"] = before
+    assert stolen.get(reverse("account")).status_code == 302  # to sign-in
+
+
 def test_first_line_needs_no_second_factor(people):
     client = Client()
     _sign_in(client, "pg_promoter")
