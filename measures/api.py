@@ -4,11 +4,12 @@ access through governance.decorators; objects outside the user's scope answer 40
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.decorators import object_view
+from governance.downloads import checked_file_response
 from governance.models import AuditEvent
 from governance.permissions import visible_to
 from measures import services
@@ -102,9 +103,11 @@ def _visible_evidence(user):
     audit=AuditEvent.Action.DOWNLOADED,
 )
 def evidence_download(request, evidence):
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
+    return checked_file_response(
+        request,
+        obj=evidence,
+        stored=evidence.file,
+        sha256=evidence.sha256,
         filename=evidence.original_name or evidence.sha256,
         content_type=evidence.content_type,
     )

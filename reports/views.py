@@ -4,7 +4,6 @@ rendering, and the downloads (logged in the audit trail)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 
 from django.conf import settings
@@ -17,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
-from governance.audit import audit_record
 from governance.decorators import object_view
+from governance.downloads import checked_file_response
 from governance.models import AuditEvent, Committee
 from governance.permissions import visible_to
 from reports.forms import ReportRequestForm
@@ -116,30 +115,14 @@ def _serve(request, report: Report, field: str, content_type: str, suffix: str) 
     stored = getattr(report, field)
     if not stored:
         raise Http404
-    try:
-        with stored.open("rb") as handle:
-            data = handle.read()
-    except FileNotFoundError as exc:
-        logger.error("report %s: stored file %s is missing", report.pk, stored.name)
-        raise Http404 from exc
-    expected = report.sha256 if field == "file" else report.tables_sha256
-    if expected and hashlib.sha256(data).hexdigest() != expected:
-        logger.error("report %s: stored %s does not match its SHA-256", report.pk, field)
-        audit_record(
-            action=AuditEvent.Action.INTEGRITY_FAILED,
-            request=request,
-            obj=report,
-            details={"file": stored.name, "expected_sha256": expected},
-        )
-        return HttpResponse(
-            _("The stored file no longer matches the SHA-256 recorded when it was rendered."),
-            status=409,
-            content_type="text/plain; charset=utf-8",
-        )
-    response = HttpResponse(data, content_type=content_type)
-    name = f"{report.committee.code}-{report.as_of:%Y%m%d}-{report.pk}{suffix}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return checked_file_response(
+        request,
+        obj=report,
+        stored=stored,
+        sha256=report.sha256 if field == "file" else report.tables_sha256,
+        filename=f"{report.committee.code}-{report.as_of:%Y%m%d}-{report.pk}{suffix}",
+        content_type=content_type,
+    )
 
 
 @require_GET

@@ -29,6 +29,20 @@ def test_detail_views_and_downloads_are_recorded(people, client_for, evidence):
     assert downloaded.object_type == "measures.Evidence"
 
 
+def test_a_tampered_evidence_file_is_not_served_and_the_attempt_is_audited(
+    people, client_for, evidence
+):
+    with open(evidence.file.path, "wb") as stored:
+        stored.write("改ざん".encode())
+    response = client_for("pg_promoter").get(reverse("evidence-download", args=[evidence.pk]))
+    assert response.status_code == 409
+    assert "SHA-256" in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.INTEGRITY_FAILED)
+    assert (event.object_type, event.object_id) == ("measures.Evidence", str(evidence.pk))
+    assert event.actor == people["pg_promoter"]
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOADED).exists()
+
+
 def test_a_refused_view_is_not_recorded_as_seen(people, client_for):
     client = client_for("miraiz_promoter")
     client.get(reverse("api-measure", args=[Countermeasure.objects.get(code="PG-06").pk]))
