@@ -1,7 +1,9 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PrecisionDateField
+from core.ui import EARLIEST, LATEST
 from core.widgets import QuickSelect
 from measures.models import Nature
 from measures.statuses import Status
@@ -43,7 +45,13 @@ class VerificationForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label=_("as of"), required=False)
+    """The API's ``as_of``: the dates the pages and exports accept (``core.ui``)."""
+
+    as_of = forms.DateField(
+        label=_("as of"),
+        required=False,
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
+    )
 
 
 class MeasureFilterForm(forms.Form):

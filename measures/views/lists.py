@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from core.spreadsheets import sheet_append
 from core.ui import as_of as requested_as_of
+from core.ui import as_of_given_and_invalid
 from governance.audit import audit_record
 from governance.decorators import login_view
 from governance.models import AuditEvent, Organization, OrgUnit
@@ -131,6 +132,16 @@ def measure_export(request):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    if as_of_given_and_invalid(request):
+        # Not today's data under a date that was asked for and is not one.
+        query = request.GET.copy()
+        query.pop("as_of")
+        messages.error(
+            request,
+            _("%(value)s is not a date (YYYY-MM-DD); nothing was exported.")
+            % {"value": request.GET["as_of"]},
+        )
+        return redirect(f"{reverse('measure-list')}?{query.urlencode()}")
     form, as_of, rows = _rows_for(request)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Correct the filters before exporting."))

@@ -413,6 +413,24 @@ def test_out_of_range_dates_and_nul_bytes_are_not_errors(client_for):
     assert export.status_code in (200, 302)
 
 
+@pytest.mark.parametrize("value", ["garbage", "9999-12-31", "2023-02-30"])
+def test_one_date_validation_for_pages_exports_and_the_api(client_for, value):
+    """A date the pages refuse is refused by the export (no file of today's data under it)
+    and by the API (400 with the field's error), not read as today."""
+    client = client_for("pg_second")
+    page = client.get(reverse("measure-list"), {"as_of": value})
+    assert "日付（YYYY-MM-DD）ではありません" in page.content.decode()
+    export = client.get(reverse("measure-export"), {"as_of": value, "nature": "one_off"})
+    assert export.status_code == 302
+    assert export.url == reverse("measure-list") + "?nature=one_off"
+    listed = client.get(export.url)
+    assert "エクスポートしませんでした" in listed.content.decode()
+    measure = Countermeasure.objects.get(code="PG-06")
+    api = client.get(reverse("api-measure", args=[measure.pk]), {"as_of": value})
+    assert api.status_code == 400
+    assert "as_of" in api.json()["errors"]
+
+
 def test_exports_are_logged_under_each_exported_company(people, client_for):
     client_for("pg_second").get(reverse("measure-export"), {"q": "物理分割"})
     page = client_for("pg_auditor").get(reverse("audit-list"), {"action": "exported"})
