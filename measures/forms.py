@@ -1,11 +1,13 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PrecisionDateField
 from core.ui import EARLIEST, LATEST
 from core.widgets import QuickSelect
 from measures.models import Nature
+from measures.services.records import EVIDENCE_TYPES, MAX_COMMENT_CHARS, MAX_EVIDENCE_BYTES
 from measures.statuses import Status
 
 
@@ -114,12 +116,24 @@ class MeasureFilterForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("comment"),
+        max_length=MAX_COMMENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
-    file = forms.FileField(label=_("file"))
+    file = forms.FileField(
+        label=_("file"),
+        help_text=format_lazy(
+            _("PDF, Office, images, text or zip ({types}), up to {mb} MB."),
+            types=" ".join(sorted(EVIDENCE_TYPES)),
+            mb=MAX_EVIDENCE_BYTES >> 20,
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(EVIDENCE_TYPES))}),
+    )
 
 
 class ReopenForm(forms.Form):

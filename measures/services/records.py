@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +21,25 @@ from measures.models import (
 from measures.services.status import refuse_archived
 
 MAX_EVIDENCE_BYTES = 25 * 1024 * 1024
+MAX_COMMENT_CHARS = 4000
+# What evidence may be (PDF, Office, images, text, zip), by extension, with the type it is
+# served as.
+EVIDENCE_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+    ".zip": "application/zip",
+}
 
 
 @transaction.atomic
@@ -33,6 +53,14 @@ def evidence_attach(
 ) -> Evidence:
     """Store a file as evidence for ``measure`` under its SHA-256."""
     refuse_archived(measure)
+    extension = Path(uploaded.name or "").suffix.lower()
+    if extension not in EVIDENCE_TYPES:
+        raise refusal(
+            "file",
+            _("Attach a file of one of these types: %(types)s.")
+            % {"types": " ".join(sorted(EVIDENCE_TYPES))},
+            code="file_type",
+        )
     if uploaded.size > MAX_EVIDENCE_BYTES:
         raise refusal(
             "file",
@@ -51,7 +79,8 @@ def evidence_attach(
         status_event=status_event,
         title=title,
         original_name=uploaded.name or "",
-        content_type=getattr(uploaded, "content_type", "") or "application/octet-stream",
+        # The type its extension names, not the one the browser claimed.
+        content_type=EVIDENCE_TYPES[extension],
         size=uploaded.size,
         sha256=digest.hexdigest(),
         uploaded_by=actor,
@@ -68,6 +97,12 @@ def comment_add(*, measure: Countermeasure, body: str, actor) -> Comment:
     refuse_archived(measure)
     if not body.strip():
         raise refusal("body", _("Write the comment."), code="empty")
+    if len(body.strip()) > MAX_COMMENT_CHARS:
+        raise refusal(
+            "body",
+            _("A comment holds at most %(n)s characters.") % {"n": MAX_COMMENT_CHARS},
+            code="too_long",
+        )
     comment = Comment(measure=measure, body=body.strip(), author=actor)
     save_tracked(comment, actor=actor, reason=_("Comment added"))
     return comment

@@ -6,6 +6,7 @@ import re
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.dates import PrecisionDate
@@ -175,8 +176,6 @@ def test_second_line_verifies_and_reopens(client_for):
 
 
 def test_comment_and_evidence(client_for, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     settings.MEDIA_ROOT = tmp_path
     measure = Countermeasure.objects.get(code="PG-06")
     client = client_for("pg_promoter")
@@ -196,6 +195,35 @@ def test_comment_and_evidence(client_for, settings, tmp_path):
     page = client.get(reverse("measure-detail", args=[measure.pk]))
     assert [c.body for c in page.context["comments"]] == ["教材案を共有"]
     assert [e.title for e in page.context["evidence"]] == ["教材"]
+
+
+def test_comments_and_evidence_are_limited_in_size_and_type(client_for, settings, tmp_path):
+    """A comment of more than 4,000 characters, a file of a type evidence may not be and a
+    body over the request limit are refused with a message; nothing is stored."""
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for("pg_promoter")
+    measure = Countermeasure.objects.get(code="PG-06")
+    url = reverse("measure-comment", args=[measure.pk])
+    long = client.post(url, {"body": "長" * 4001})
+    assert long.status_code == 200
+    assert "4000" in long.content.decode()
+    upload = reverse("measure-evidence", args=[measure.pk])
+    page = client.get(reverse("measure-detail", args=[measure.pk])).content.decode()
+    assert ".pdf" in page and "25 MB" in page  # the form says what it takes
+    exe = client.post(upload, {"title": "x", "file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert exe.status_code == 200
+    assert "次の種類のファイル" in exe.content.decode()
+    huge = client.post(
+        upload,
+        {"title": "x", "file": SimpleUploadedFile("x.pdf", b"%PDF")},
+        CONTENT_LENGTH=str(31 * 1024 * 1024),
+    )
+    assert huge.status_code == 413
+    assert not measure.comments.exists()
+    assert not measure.evidence.exists()
+    text = client.post(upload, {"title": "x", "file": SimpleUploadedFile("x.TXT", b"ok")})
+    assert text.status_code == 302
+    assert measure.evidence.get().content_type == "text/plain"  # by its extension
 
 
 @pytest.mark.parametrize("role", ["pg_second", "superuser"])
