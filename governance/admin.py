@@ -366,6 +366,9 @@ class UserRoleInline(ReadOnlyInline):
 class ThreelinesUserAdmin(UserAdmin):
     inlines = [UserRoleInline]
     fieldsets = (*UserAdmin.fieldsets, (gettext_lazy("Mails"), {"fields": ("language",)}))
+    # Access groups and permissions are derived from role assignments; one added here by
+    # hand would give access until the next sync undid it.
+    readonly_fields = ("groups", "user_permissions")
 
     def has_delete_permission(self, request, obj=None):
         # People leave by ending their roles and deactivating the account; their name stays

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -324,3 +325,29 @@ def test_object_permissions_are_shown_not_edited(admin_client, office, officer, 
         "admin:measures_countermeasure_permissions_manage_user", args=[measure.pk, officer.pk]
     )
     assert admin_client.get(user_url).status_code == 403
+
+
+def test_a_persons_groups_and_permissions_are_not_edited_by_hand(admin_client, officer):
+    """They are derived from role assignments: the user page shows them, no field sets
+    them, and a posted value changes nothing."""
+    url = reverse("admin:governance_user_change", args=[officer.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "groups" not in form.fields and "user_permissions" not in form.fields
+    group = Group.objects.create(name="手で足すグループ")
+    saved = admin_client.post(
+        url,
+        {
+            "username": officer.username,
+            "language": "ja",
+            "groups": [group.pk],
+            "date_joined_0": "2023-01-01",
+            "date_joined_1": "00:00:00",
+            "role_assignments-TOTAL_FORMS": "0",
+            "role_assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    officer.refresh_from_db()
+    assert not officer.groups.filter(pk=group.pk).exists()
