@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.queueing import enqueue
-from governance.audit import audit_record, client_address
+from governance.audit import audit_record, client_address, home_organization_id
 from governance.models import AuditEvent, Role, RoleAssignment, UserSession
 from governance.permissions import user_organizations
 
@@ -172,19 +172,10 @@ def logout_everywhere(*, user, request=None) -> int:
         action=AuditEvent.Action.LOGOUT_EVERYWHERE,
         request=request,
         actor=user,
-        organization_id=_home_organization_id(user),
+        organization_id=home_organization_id(user),
         details={"sessions": len(sessions)},
     )
     return len(sessions)
-
-
-def _home_organization_id(user) -> int | None:
-    """The organization a person's sign-in events are logged under (their first role's), so
-    that its second line and auditors see them."""
-    if user is None:
-        return None
-    org = user_organizations(user, today=timezone.localdate()).order_by("code").first()
-    return org.pk if org else None
 
 
 # -- signal receivers (connected in GovernanceConfig.ready) ---------------------------------
@@ -199,7 +190,7 @@ def on_logged_in(sender, request, user, **kwargs):
         action=AuditEvent.Action.LOGIN,
         request=request,
         actor=user,
-        organization_id=_home_organization_id(user),
+        organization_id=home_organization_id(user),
     )
 
 
@@ -212,7 +203,7 @@ def on_logged_out(sender, request, user, **kwargs):
             action=AuditEvent.Action.LOGOUT,
             request=request,
             actor=user,
-            organization_id=_home_organization_id(user),
+            organization_id=home_organization_id(user),
         )
 
 
@@ -223,7 +214,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         action=AuditEvent.Action.LOGIN_FAILED,
         request=request,
         actor=user,
-        organization_id=_home_organization_id(user),
+        organization_id=home_organization_id(user),
         object_type=get_user_model()._meta.label,
         object_repr=username[:150],
     )
@@ -235,7 +226,7 @@ def on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
         action=AuditEvent.Action.LOCKED_OUT,
         request=request,
         actor=user,
-        organization_id=_home_organization_id(user),
+        organization_id=home_organization_id(user),
         object_type=get_user_model()._meta.label,
         object_repr=(username or "")[:150],
     )

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.spreadsheets import csv_writer
-from governance.models import AuditEvent
+from governance.models import AuditEvent, Organization, RoleAssignment
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -40,6 +41,10 @@ def audit_record(
         object_repr = object_repr or str(obj)[:300]
         if organization_id is None:
             organization_id = _organization_of(obj)
+    if organization_id is None and actor is not None and actor.pk:
+        # Under the person's own company, so that its second line and auditors see it (a
+        # failed second factor, an export of several companies' records).
+        organization_id = home_organization_id(actor)
     return AuditEvent.objects.create(
         action=action,
         actor=actor if actor is not None and actor.pk else None,
@@ -51,6 +56,23 @@ def audit_record(
         ip=client_address(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
         details=details or {},
+    )
+
+
+def home_organization_id(user) -> int | None:
+    """The organization a person's own events are logged under: that of their first role
+    held today (by code), or none."""
+    if user is None:
+        return None
+    return (
+        Organization.objects.filter(
+            units__role_assignments__in=RoleAssignment.objects.active_on(
+                timezone.localdate()
+            ).filter(user=user)
+        )
+        .order_by("code")
+        .values_list("pk", flat=True)
+        .first()
     )
 
 

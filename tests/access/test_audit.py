@@ -105,3 +105,18 @@ def test_bad_filter_input_is_explained(client_for):
     assert "終了日が開始日より前です。" in page.content.decode()
     nonsense = client_for("pg_auditor").get(reverse("audit-export"), {"since": "昨日"})
     assert nonsense.status_code == 400
+
+
+def test_a_failed_second_factor_is_logged_under_the_persons_company(people, client_for):
+    """The company's auditors see their own second line's failed codes."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=people["pg_second"], name="phone", confirmed=True)
+    client = Client()
+    client.post(reverse("login"), {"username": "pg_second", "password": "a-long-test-password"})
+    assert client.post(reverse("otp-verify"), {"token": "000000"}).status_code == 200
+    event = AuditEvent.objects.get(action=AuditEvent.Action.OTP_FAILED)
+    assert event.organization.code == "chubu-pg"
+    page = client_for("pg_auditor").get(reverse("audit-list"), {"action": "otp_failed"})
+    assert [e.pk for e in page.context["page"]] == [event.pk]
