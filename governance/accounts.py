@@ -4,7 +4,6 @@ everywhere, and the audit entries of logins, failures and lockouts."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from importlib import import_module
 
 from axes.utils import reset as axes_reset
@@ -17,14 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.queueing import enqueue
+from core.queueing import try_enqueue
 from governance.audit import audit_record, client_address, home_organization_id
 from governance.models import AuditEvent, Role, RoleAssignment, UserSession
 from governance.permissions import user_organizations
 
 SEEN_EVERY = dt.timedelta(minutes=1)
-
-logger = logging.getLogger(__name__)
 
 
 def session_store():
@@ -112,17 +109,10 @@ def _report_concurrent_use(*, request, user, others: list[UserSession]) -> None:
         }
     # Mailed by a worker, never in the sign-in request: a mail server down or hanging must
     # not fail or hold up a sign-in (the audit row above is the record either way).
-    transaction.on_commit(lambda: _queue_mail(subject, body, recipients))
+    transaction.on_commit(lambda: try_enqueue(MAIL_TASK, subject, body, recipients))
 
 
 MAIL_TASK = "governance.send_alert_mail"
-
-
-def _queue_mail(subject: str, body: str, recipients: list[str]) -> None:
-    try:
-        enqueue(MAIL_TASK, subject, body, recipients)
-    except Exception:  # kombu raises many kinds; a broker down must not fail a sign-in
-        logger.exception("could not queue the alert mail %r", subject)
 
 
 def alert_mail_send(*, subject: str, body: str, recipients: list[str]) -> None:

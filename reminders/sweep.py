@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.db import copy_rows
-from core.queueing import enqueue
+from core.queueing import try_enqueue
 from governance.models import (
     User,
 )
@@ -202,8 +202,5 @@ def _supersede_earlier(day: dt.date) -> None:
 def _queue(ids: list[int]) -> None:
     """Queue the mails; if the broker is down they stay pending for the next sweep."""
     for digest_id in ids:
-        try:
-            enqueue(SEND_TASK, digest_id)
-        except Exception:  # kombu raises many kinds; none may fail the sweep
-            logger.exception("could not queue digest %s; the next sweep will", digest_id)
-            return
+        if not try_enqueue(SEND_TASK, digest_id):
+            return  # the broker is down: the rest wait too

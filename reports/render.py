@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from core.queueing import enqueue
+from core.queueing import try_enqueue
 from governance.models import Committee, Meeting
 from measures.models import Countermeasure, StatusEvent
 from reports.changes import LATE_MARGIN
@@ -61,10 +61,8 @@ RENDER_TASK = "reports.render_report"
 
 
 def queue_render(report_id: int) -> None:
-    try:
-        enqueue(RENDER_TASK, report_id)
-    except Exception:  # the sweep of stuck reports queues it again
-        logger.exception("could not queue report %s", report_id)
+    """Queue the rendering; if the broker is down the sweep of stuck reports queues it."""
+    try_enqueue(RENDER_TASK, report_id)
 
 
 REQUEUE_AFTER = dt.timedelta(minutes=10)

@@ -184,7 +184,7 @@ def test_the_sweep_requeues_lost_and_stuck_reports(neutrality, settings, monkeyp
     from django.utils import timezone
 
     queued = []
-    monkeypatch.setattr(render, "enqueue", lambda task, pk: queued.append(pk))
+    monkeypatch.setattr(render, "try_enqueue", lambda task, pk: queued.append(pk))
     now = timezone.now()
     lost = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
     fresh = Report.objects.create(committee=neutrality, as_of=dt.date(2023, 5, 12))
