@@ -26,7 +26,7 @@ class GovernanceConfig(AppConfig):
                     **permissions.organization_wide("view_organization"),
                     "second_line": (
                         permissions.ORGANIZATION,
-                        ("view_organization", "view_audit_log"),
+                        ("view_organization", "view_audit_log", "author_plan"),
                     ),
                     "internal_auditor": (
                         permissions.ORGANIZATION,

@@ -21,10 +21,20 @@ class MeasuresConfig(AppConfig):
                 model=Countermeasure,
                 owner_unit_field="owner_unit",
                 grants={
-                    **dict.fromkeys(permissions.FIRST_LINE_ROLES, (permissions.SUBTREE, work)),
+                    # The first line carries out its measures and proposes changes to them;
+                    # the second line writes the plan and decides on those proposals.
+                    **dict.fromkeys(
+                        permissions.FIRST_LINE_ROLES,
+                        (permissions.SUBTREE, (*work, "request_change")),
+                    ),
                     "second_line": (
                         permissions.ORGANIZATION,
-                        (*work, "verify_effectiveness", "reopen_countermeasure"),
+                        (
+                            *work,
+                            "verify_effectiveness",
+                            "reopen_countermeasure",
+                            "plan_countermeasure",
+                        ),
                     ),
                     # Auditors read everything and may comment (audit findings), never edit.
                     "internal_auditor": (

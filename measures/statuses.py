@@ -49,6 +49,10 @@ REOPENABLE = frozenset(
     }
 )
 
+# A re-plan (a new "planned" with its date), a hold or a cancellation changes the
+# commitment: the second line records it, or approves the first line's change request.
+CHANGE_CONTROLLED = frozenset({Status.PLANNED, Status.ON_HOLD, Status.CANCELLED})
+
 # What may follow what through countermeasure_record_status. Verification and reopening
 # have services of their own (they are second-line acts).
 _WORK = {Status.IN_PROGRESS, Status.IMPLEMENTED, Status.IN_OPERATION}

@@ -21,6 +21,9 @@ def reason_text(kind: str, n: int | None = None, level: int | None = None) -> st
         "regulatory": gettext("response to the regulator due within %(n)d days"),
         "regulatory_passed": gettext("response to the regulator was due %(n)d days ago"),
         "meeting": gettext("committee meeting within %(n)d days and its report is not generated"),
+        "change_pending": gettext("change request awaiting your decision"),
+        "change_approved": gettext("your change request was approved"),
+        "change_refused": gettext("your change request was refused"),
     }
     return texts[kind] % {"n": n or 0, "level": level or 0}
 

@@ -23,7 +23,7 @@ from governance.models import (
     RoleAssignment,
 )
 from measures.asof import measure_statuses_as_of
-from measures.models import Countermeasure, Nature, StatusEvent
+from measures.models import ChangeRequest, Countermeasure, Nature, StatusEvent
 from measures.statuses import SETTLED, Status, is_check_due
 from reports.models import Report
 
@@ -267,7 +267,47 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
             ),
         )
     _meetings_without_report(day, holders, give)
+    _change_requests(day, holders, give)
     return items, escalations
+
+
+def _change_requests(day: dt.date, holders: Holders, give) -> None:
+    """A change request waiting for a decision: the second line of the measure's company
+    hears of it once; a decided one: its requester hears of the decision once (in the
+    week after it, so that a missed day does not lose it)."""
+    for change in ChangeRequest.objects.filter(
+        state=ChangeRequest.State.PENDING, measure__archived_at__isnull=True
+    ).select_related("measure"):
+        m = change.measure
+        give(
+            holders.of_org(m.organization_id, {Role.SECOND_LINE}) - {change.requested_by_id},
+            Item(
+                "change_pending",
+                f"change:{change.pk}:pending",
+                f"{m.code} {m.short_title}（{change.get_kind_display()}）",
+                _url("measure-detail", m.pk),
+                change.requested_at.date().isoformat(),
+                measure_id=m.pk,
+            ),
+        )
+    since = day - dt.timedelta(days=7)
+    for change in ChangeRequest.objects.filter(
+        state__in=(ChangeRequest.State.APPROVED, ChangeRequest.State.REFUSED),
+        decided_at__date__gte=since,
+        decided_at__date__lte=day,
+    ).select_related("measure"):
+        m = change.measure
+        give(
+            {change.requested_by_id},
+            Item(
+                f"change_{change.state}",
+                f"change:{change.pk}:{change.state}",
+                f"{m.code} {m.short_title}（{change.get_kind_display()}）",
+                _url("measure-detail", m.pk),
+                change.decided_at.date().isoformat(),
+                measure_id=m.pk,
+            ),
+        )
 
 
 def _meetings_without_report(day: dt.date, holders: Holders, give) -> None:

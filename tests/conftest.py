@@ -59,6 +59,14 @@ def officer(db):
 
 
 @pytest.fixture
+def verifier(db):
+    """A second person, to verify what ``officer`` recorded (segregation of duties)."""
+    return get_user_model().objects.create_user(
+        username="verifier", password="a-long-test-password", last_name="検証者"
+    )
+
+
+@pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser(
         username="root", password="a-long-test-password", email="root@example.invalid"

@@ -4,6 +4,7 @@ validation as what a person makes in the app; each fills what a test does not ca
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 from collections.abc import Iterator
 
@@ -11,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.dates import PrecisionDate
+from governance import services as gov
 from measures import services as ms
 from measures.models import Countermeasure, StatusEvent
 
@@ -18,10 +20,15 @@ _numbers = itertools.count(1)
 
 
 def measure(*, organization, actor, **fields) -> Countermeasure:
-    """A countermeasure of ``organization`` (continuous, a fresh code and position unless
-    given)."""
+    """A countermeasure of ``organization`` (continuous, with criteria, a fresh code and
+    position unless given)."""
     n = next(_numbers)
-    values = {"code": f"T-{n:04d}", "title": f"追加対策{n}", "nature": "continuous"}
+    values = {
+        "code": f"T-{n:04d}",
+        "title": f"追加対策{n}",
+        "nature": "continuous",
+        "effectiveness_criteria": "再発がないこと",
+    }
     values["position"] = 1000 + n
     return ms.countermeasure_create(organization=organization, actor=actor, **{**values, **fields})
 
@@ -30,6 +37,28 @@ def event(measure: Countermeasure, status: str, on: PrecisionDate, *, actor, **k
     """``status`` recorded for ``measure`` as effective ``on``."""
     return ms.countermeasure_record_status(
         measure=measure, status=status, effective_on=on, actor=actor, **kw
+    )
+
+
+def with_criteria(measure: Countermeasure, *, actor, text: str = "再発がないこと"):
+    """``measure`` with effectiveness criteria set (a verdict needs them)."""
+    return ms.countermeasure_update(
+        measure=measure, actor=actor, reason="有効性評価の基準を設定", effectiveness_criteria=text
+    )
+
+
+def regulatory_action(*, organization, items: list[str], reference: str = "20230412資第1号"):
+    """A business improvement order to ``organization`` requiring ``items``."""
+    return gov.regulatory_action_record(
+        organization=organization,
+        authority="meti",
+        action_type="improvement_order",
+        reference=reference,
+        title="業務改善命令",
+        issued_on=dt.date(2023, 4, 17),
+        response_due=dt.date(2023, 5, 12),
+        required_items=items,
+        actor=None,
     )
 
 

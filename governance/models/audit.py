@@ -33,6 +33,9 @@ class AuditEvent(models.Model):
         DOWNLOADED = "downloaded", _("downloaded")
         EXPORTED = "exported", _("exported")
         CHANGED = "changed", _("changed")
+        ARCHIVED = "archived", _("archived")
+        CHANGE_REQUESTED = "change_requested", _("change requested")
+        CHANGE_DECIDED = "change_decided", _("change request decided")
         INTEGRITY_FAILED = "integrity_failed", _("stored file does not match its hash")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)

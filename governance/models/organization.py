@@ -33,7 +33,10 @@ class Organization(ArchivableModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["code"]
-        permissions = [("view_audit_log", _("Can view the audit log of the organization"))]
+        permissions = [
+            ("view_audit_log", _("Can view the audit log of the organization")),
+            ("author_plan", _("Can write the organization's plan and its reference data")),
+        ]
 
     def __str__(self) -> str:
         return self.short_name or self.name

@@ -1,5 +1,6 @@
 """Countermeasures (再発防止策), their status events, evidence and traces to what they answer."""
 
+from measures.models.changes import ChangeRequest
 from measures.models.events import LatestEvent, StatusEvent, StatusRun, StoredState, StoredStep
 from measures.models.plan import (
     VERB_JA,
@@ -20,6 +21,7 @@ from measures.models.records import (
 __all__ = [
     "VERB_JA",
     "VERB_PROGRESSIVE_JA",
+    "ChangeRequest",
     "Comment",
     "Countermeasure",
     "Evidence",

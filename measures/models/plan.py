@@ -175,6 +175,8 @@ class Countermeasure(ArchivableModel):
             ("verify_effectiveness", _("Can verify the effectiveness of the countermeasure")),
             ("reopen_countermeasure", _("Can reopen the countermeasure")),
             ("comment_countermeasure", _("Can comment on the countermeasure")),
+            ("plan_countermeasure", _("Can change, move and archive the countermeasure")),
+            ("request_change", _("Can propose a re-plan, hold or cancellation")),
         ]
         constraints = [
             models.UniqueConstraint(

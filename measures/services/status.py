@@ -14,17 +14,40 @@ from django.utils.translation import gettext as _
 from core.dates import PrecisionDate
 from core.errors import refusal
 from core.history import save_tracked
+from governance.models import RoleAssignment
 from measures.models import (
     Countermeasure,
     Nature,
     StatusEvent,
 )
-from measures.statuses import DONE_OR_RUNNING, RECORDABLE_AFTER, REOPENABLE, VERIFIABLE, Status
+from measures.statuses import (
+    CHANGE_CONTROLLED,
+    DONE_OR_RUNNING,
+    RECORDABLE_AFTER,
+    REOPENABLE,
+    VERIFIABLE,
+    Status,
+)
 from measures.stored_states import store_states
 
 
 def _latest_event(measure: Countermeasure) -> StatusEvent | None:
     return measure.events.order_by("-effective_on_date", "-recorded_at", "-id").first()
+
+
+def _proposes_only(actor, measure: Countermeasure) -> bool:
+    """The first line: it may propose changes to the measure's plan, not make them."""
+    return (
+        actor is not None
+        and actor.has_perm("measures.request_change", measure)
+        and not actor.has_perm("measures.plan_countermeasure", measure)
+    )
+
+
+def current_status(measure: Countermeasure) -> str:
+    """The status of the measure's latest event (planned before any)."""
+    latest = _latest_event(measure)
+    return latest.status if latest else Status.PLANNED
 
 
 def lock_measure(measure: Countermeasure) -> Countermeasure:
@@ -90,8 +113,11 @@ def countermeasure_record_status(
 
     Refuses: a transition the status model does not allow (see ``RECORDABLE_AFTER``), an
     event dated before the latest one or in the future, a status on a measure whose status
-    comes from its sub-items, a re-plan without a new date, and verification or reopening
-    (``countermeasure_verify_effectiveness`` / ``countermeasure_reopen`` do those).
+    comes from its sub-items, a re-plan without a new date, verification or reopening
+    (``countermeasure_verify_effectiveness`` / ``countermeasure_reopen`` do those), and a
+    re-plan, hold or cancellation by the first line: it proposes those
+    (``change_request_submit``) and the second line decides. ``actor=None`` is a load of a
+    plan's history (the seed, an import).
     """
     measure = lock_measure(measure)
     if status in (Status.VERIFIED, Status.NOT_EFFECTIVE, Status.REOPENED):
@@ -99,6 +125,15 @@ def countermeasure_record_status(
             "status",
             _("Effectiveness verification and reopening are second-line acts."),
             code="second_line_act",
+        )
+    if status in CHANGE_CONTROLLED and _proposes_only(actor, measure):
+        raise refusal(
+            "status",
+            _(
+                "A re-plan, hold or cancellation takes effect when the second line approves "
+                "it: propose it as a change request, with the reason."
+            ),
+            code="change_controlled",
         )
     if measure.sub_items.filter(archived_at__isnull=True).exists():
         raise ValidationError(
@@ -173,8 +208,10 @@ def countermeasure_verify_effectiveness(
 ) -> StatusEvent:
     """Record the second line's verdict on whether an implemented measure works.
 
-    Only an implemented or running measure can be verified; the verdict needs a note that
-    says what was checked.
+    Only an implemented or running measure with effectiveness criteria can be verified; the
+    verdict needs a note that says what was checked (its written basis), and a verifier
+    other than the person who recorded the implementation and other than the owner unit's
+    people (segregation of duties).
     """
     measure = lock_measure(measure)
     latest = _check_date(measure=measure, effective_on=effective_on, today=today)
@@ -185,10 +222,20 @@ def countermeasure_verify_effectiveness(
             % {"current": Status(current).label},
             code="not_implemented",
         )
+    if not measure.effectiveness_criteria.strip():
+        raise ValidationError(
+            _(
+                "The measure has no effectiveness criteria; set them on the measure before "
+                "verifying it."
+            ),
+            code="criteria_required",
+        )
     if not note.strip():
         raise refusal(
             "note", _("Say what was checked to verify effectiveness."), code="note_required"
         )
+    if actor is not None:
+        _check_verifier(measure, actor=actor, today=today or timezone.localdate())
     status = Status.VERIFIED if effective else Status.NOT_EFFECTIVE
     event = StatusEvent(measure=measure, status=status, note=note, recorded_by=actor)
     event.effective_on = effective_on
@@ -197,6 +244,37 @@ def countermeasure_verify_effectiveness(
         actor=actor,
         reason=_("Effectiveness verified: %(status)s") % {"status": Status(status).label},
     )
+
+
+def _check_verifier(measure: Countermeasure, *, actor, today: dt.date) -> None:
+    """The verifier did not record the implementation and does not work in the owner unit."""
+    implemented = (
+        measure.events.filter(status__in=VERIFIABLE)
+        .order_by("-effective_on_date", "-recorded_at", "-id")
+        .values_list("recorded_by_id", flat=True)
+        .first()
+    )
+    if implemented == actor.pk:
+        raise ValidationError(
+            _(
+                "You recorded the implementation of this measure; someone else must verify "
+                "its effectiveness."
+            ),
+            code="self_verification",
+        )
+    if (
+        measure.owner_unit_id
+        and RoleAssignment.objects.active_on(today)
+        .filter(user=actor, org_unit_id=measure.owner_unit_id)
+        .exists()
+    ):
+        raise ValidationError(
+            _(
+                "You hold a role in the unit that owns this measure; someone outside it must "
+                "verify its effectiveness."
+            ),
+            code="owner_verification",
+        )
 
 
 @transaction.atomic

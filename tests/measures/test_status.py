@@ -123,6 +123,7 @@ def test_replan_needs_the_new_date(pg, officer):
 
 def test_verifying_needs_a_note_and_reopening_needs_a_reason(pg, officer):
     measure = _measure(pg, "託送業務システムを利用する全従業員")
+    factories.with_criteria(measure, actor=officer)
     _refused(
         "note_required",
         services.countermeasure_verify_effectiveness,

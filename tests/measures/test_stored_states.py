@@ -47,7 +47,7 @@ def _recurring(pg) -> Countermeasure:
 @pytest.mark.parametrize(
     "day", [dt.date(2023, 1, 15), SEED_DATE, dt.date(2023, 10, 1), dt.date(2024, 4, 1), LATER]
 )
-def test_the_stored_states_read_as_the_composed_ones(seed, officer, day):
+def test_the_stored_states_read_as_the_composed_ones(seed, officer, verifier, day):
     """Every measure's state, read with the stored states, equals the one composed from
     the events, on dates before, between and after the events; verifying, reopening and a
     change of plan included."""
@@ -55,8 +55,9 @@ def test_the_stored_states_read_as_the_composed_ones(seed, officer, day):
     services.countermeasure_record_status(
         measure=mz, status=Status.IMPLEMENTED, effective_on=month(2023, 6), actor=officer
     )
+    factories.with_criteria(mz, actor=officer)
     services.countermeasure_verify_effectiveness(
-        measure=mz, effective=True, effective_on=month(2023, 9), note="確認", actor=officer
+        measure=mz, effective=True, effective_on=month(2023, 9), note="確認", actor=verifier
     )
     pg08 = Countermeasure.objects.get(code="PG-08")
     services.countermeasure_reopen(
@@ -82,15 +83,16 @@ def test_with_every_state_stored_the_reading_reads_no_event(seed, day, queries):
     assert len(states) == Countermeasure.objects.filter(archived_at__isnull=True).count()
 
 
-def test_the_steps_cover_each_measure_from_its_first_event_to_its_latest(seed, officer):
+def test_the_steps_cover_each_measure_from_its_first_event_to_its_latest(seed, officer, verifier):
     """One step from each event date but the latest, until the next event date; the stored
     state from the latest on. Several events on one day make one step."""
     mz = Countermeasure.objects.get(code="MZ-06-1")
     services.countermeasure_record_status(
         measure=mz, status=Status.IMPLEMENTED, effective_on=month(2023, 6), actor=officer
     )
+    factories.with_criteria(mz, actor=officer)
     services.countermeasure_verify_effectiveness(
-        measure=mz, effective=True, effective_on=month(2023, 6), note="確認", actor=officer
+        measure=mz, effective=True, effective_on=month(2023, 6), note="確認", actor=verifier
     )
     dates: dict[int, list[dt.date]] = {}
     for measure_id, day in StatusEvent.objects.order_by("effective_on_date").values_list(
@@ -139,7 +141,9 @@ def test_a_stored_step_is_read_on_its_days_while_the_state_holds(pg):
     assert len(ctx.captured_queries) == 3  # the measure, its step (none), its events
 
 
-def test_on_each_side_of_every_event_date_the_steps_read_as_the_composed_ones(pg, officer):
+def test_on_each_side_of_every_event_date_the_steps_read_as_the_composed_ones(
+    pg, officer, verifier
+):
     """A measure with four event dates, two events on an earlier one (implemented and
     verified the same day): on each event date, the day before and the day after, the
     stored reading equals the composed one (the steps begin on their date and end the day
@@ -156,8 +160,9 @@ def test_on_each_side_of_every_event_date_the_steps_read_as_the_composed_ones(pg
     record = services.countermeasure_record_status
     record(measure=measure, status=Status.IN_PROGRESS, effective_on=month(2023, 6), actor=officer)
     record(measure=measure, status=Status.IMPLEMENTED, effective_on=month(2023, 8), actor=officer)
+    factories.with_criteria(measure, actor=officer)
     services.countermeasure_verify_effectiveness(
-        measure=measure, effective=False, effective_on=month(2023, 8), note="不十分", actor=officer
+        measure=measure, effective=False, effective_on=month(2023, 8), note="不十分", actor=verifier
     )
     services.countermeasure_reopen(
         measure=measure, effective_on=month(2023, 10), note="再開", actor=officer

@@ -152,6 +152,7 @@ def test_htmx_update_asks_for_a_full_reload(client_for):
 
 def test_second_line_verifies_and_reopens(client_for):
     measure = Countermeasure.objects.get(code="PG-01")
+    factories.with_criteria(measure, actor=None)
     client = client_for("pg_second")
     verified = client.post(
         reverse("measure-verify", args=[measure.pk]),

@@ -7,9 +7,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from governance import services as gov
 from governance.models import OrgUnit, RoleAssignment
+from measures import services as ms
 from measures.models import Countermeasure
 from reminders.delivery import TransientMailError, digest_send
 from reminders.models import Digest, Escalation, Notification, ReminderMark
@@ -398,3 +400,28 @@ def test_notifications_written_in_bulk_keep_every_character(plan):
     assert after[: len(before)] == before
     assert [i["title"] for i in after[len(before) :]] == awkward
     assert {(i["n"], i["level"], i["url"]) for i in after[len(before) :]} == {(None, 2, "/x\t/")}
+
+
+def test_change_requests_reach_the_second_line_and_the_decision_the_requester(plan):
+    today = timezone.localdate()
+    change = ms.change_request_submit(
+        measure=Countermeasure.objects.get(code="PG-06"),
+        kind="hold",
+        reason="組織改編待ち",
+        actor=plan["pg_promoter"],
+    )
+    reminders_sweep(day=today, send="now")
+    pending = Notification.objects.get(user=plan["pg_second"], kind="change_pending")
+    assert pending.title.startswith("PG-06")
+    assert "決定待ち" in pending.reason
+    assert not Notification.objects.filter(user=plan["pg_promoter"], kind="change_pending")
+    ms.change_request_decide(
+        change=change, approve=False, note="継続が必要", actor=plan["pg_second"]
+    )
+    tomorrow = today + dt.timedelta(days=1)
+    reminders_sweep(day=tomorrow, send="now")
+    refused = Notification.objects.get(user=plan["pg_promoter"], kind="change_refused")
+    assert refused.digest.day == tomorrow
+    assert "却下" in refused.reason
+    # The pending request was reminded once, not again the next day.
+    assert Notification.objects.filter(kind="change_pending").count() == 1

@@ -15,6 +15,7 @@ from measures.statuses import Status
 from reports.changes import report_changes
 from reports.models import Report
 from reports.render import report_pdf, report_render
+from tests import factories
 from tests.conftest import SEED_DATE, month
 
 
@@ -58,6 +59,7 @@ def _record_the_quarter(officer, pg):
         planned_on=dt.date(2023, 6, 10),
         actor=officer,
     )
+    factories.with_criteria(m["PG-11"], actor=officer)
     services.countermeasure_verify_effectiveness(
         measure=m["PG-11"],
         effective=True,
