@@ -86,6 +86,18 @@ def incident_metric_add(
     return metric
 
 
+def _check_involved(organization: Organization, incidents) -> None:
+    for incident in incidents:
+        involved = {o.pk for o in incident.organizations_involved.all()}
+        if organization.pk not in involved:
+            raise refusal(
+                "incidents",
+                _("Incident %(label)s does not involve this organization.")
+                % {"label": incident.label},
+                code="not_involved",
+            )
+
+
 @transaction.atomic
 def root_cause_create(
     *,
@@ -99,15 +111,9 @@ def root_cause_create(
     reason: str,
 ) -> RootCause:
     """Record a root cause (真因) of ``organization`` for incidents that involve it."""
-    for incident in incidents:
-        involved = {o.pk for o in incident.organizations_involved.all()}
-        if organization.pk not in involved:
-            raise refusal(
-                "incidents",
-                _("Incident %(label)s does not involve this organization.")
-                % {"label": incident.label},
-                code="not_involved",
-            )
+    _check_involved(organization, incidents)
+    if RootCause.objects.filter(organization=organization, number=number).exists():
+        raise refusal("number", _("This number is already used."), code="number_taken")
     root_cause = RootCause(
         organization=organization,
         number=number,
@@ -119,3 +125,38 @@ def root_cause_create(
     root_cause.incidents.set(incidents)
     permissions.access_sync_objects(RootCause, [root_cause.pk], actor=actor)
     return root_cause
+
+
+@transaction.atomic
+def root_cause_update(
+    *,
+    root_cause: RootCause,
+    title: str,
+    short_title: str = "",
+    explanation: str = "",
+    incidents: list[Incident] | None = None,
+    actor,
+    reason: str,
+) -> RootCause:
+    """Reword a root cause (its number stays: measures and reports cite it)."""
+    if not reason.strip():
+        raise refusal("reason", _("Say why the root cause changes."), code="reason_required")
+    root_cause = RootCause.objects.select_for_update().get(pk=root_cause.pk)
+    if incidents is not None:
+        _check_involved(root_cause.organization, incidents)
+    root_cause.title, root_cause.short_title = title, short_title
+    root_cause.explanation = explanation
+    save_tracked(root_cause, actor=actor, reason=reason)
+    if incidents is not None:
+        root_cause.incidents.set(incidents)
+    return root_cause
+
+
+def next_root_cause_number(organization: Organization) -> int:
+    last = (
+        RootCause.objects.filter(organization=organization)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return (last or 0) + 1

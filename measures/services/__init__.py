@@ -4,11 +4,19 @@ Every function is keyword-only, atomic, refuses what would break the plan's inva
 ``ValidationError`` in the user's language (nothing is written then), and records who did it
 and why in the history."""
 
+from measures.services.changes import (
+    change_request_decide,
+    change_request_submit,
+    change_request_withdraw,
+)
 from measures.services.plan import (
     countermeasure_archive,
     countermeasure_create,
+    countermeasure_move,
+    countermeasure_set_required_items,
     countermeasure_update,
     perspective_create,
+    perspective_update,
     recommendation_link_measure,
     required_item_link_measure,
 )
@@ -21,15 +29,21 @@ from measures.services.status import (
 
 __all__ = [
     "MAX_EVIDENCE_BYTES",
+    "change_request_decide",
+    "change_request_submit",
+    "change_request_withdraw",
     "comment_add",
     "countermeasure_archive",
     "countermeasure_create",
+    "countermeasure_move",
     "countermeasure_record_status",
     "countermeasure_reopen",
+    "countermeasure_set_required_items",
     "countermeasure_update",
     "countermeasure_verify_effectiveness",
     "evidence_attach",
     "perspective_create",
+    "perspective_update",
     "recommendation_link_measure",
     "required_item_link_measure",
 ]

@@ -16,7 +16,8 @@ from core.dates import PrecisionDate
 from core.errors import refusal
 from core.history import save_tracked
 from governance import permissions
-from governance.models import Organization, OrgUnit, Recommendation, RequiredItem
+from governance.audit import audit_record
+from governance.models import AuditEvent, Organization, OrgUnit, Recommendation, RequiredItem
 from incidents.models import Incident, RootCause
 from measures.models import (
     Countermeasure,
@@ -29,6 +30,7 @@ from measures.services.status import lock_measure
 from measures.stored_states import store_states
 
 _UPDATABLE = {
+    "code",
     "title",
     "detail",
     "perspective",
@@ -45,13 +47,49 @@ _UPDATABLE = {
 }
 
 
+def _audit(action: str, obj, actor, reason: str) -> None:
+    """Plan writes by a person are audited; a load (``actor=None``) is in the history."""
+    if actor is not None:
+        audit_record(action=action, actor=actor, obj=obj, details={"reason": reason[:500]})
+
+
 @transaction.atomic
 def perspective_create(
-    *, organization: Organization, code: str, name: str, position: int, actor, reason: str
+    *,
+    organization: Organization,
+    code: str,
+    name: str,
+    position: int | None = None,
+    actor,
+    reason: str,
 ) -> Perspective:
+    """A heading of ``organization``'s plan; ``position`` defaults to after the last."""
+    if Perspective.objects.filter(organization=organization, code=code).exists():
+        raise refusal("code", _("This code is already used in the plan."), code="code_taken")
+    if position is None:
+        position = _next_position(Perspective.objects.filter(organization=organization))
     perspective = Perspective(organization=organization, code=code, name=name, position=position)
     save_tracked(perspective, actor=actor, reason=reason)
+    _audit(AuditEvent.Action.CHANGED, perspective, actor, reason)
     return perspective
+
+
+@transaction.atomic
+def perspective_update(
+    *, perspective: Perspective, name: str, position: int, actor, reason: str
+) -> Perspective:
+    if not reason.strip():
+        raise refusal("reason", _("Say why the plan changes."), code="reason_required")
+    perspective = Perspective.objects.select_for_update().get(pk=perspective.pk)
+    perspective.name, perspective.position = name, position
+    save_tracked(perspective, actor=actor, reason=reason)
+    _audit(AuditEvent.Action.CHANGED, perspective, actor, reason)
+    return perspective
+
+
+def _next_position(queryset) -> int:
+    last = queryset.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
 
 
 @transaction.atomic
@@ -61,7 +99,7 @@ def countermeasure_create(
     code: str,
     title: str,
     nature: str,
-    position: int,
+    position: int | None = None,
     verb: str = "implement",
     parent: Countermeasure | None = None,
     detail: str = "",
@@ -80,11 +118,17 @@ def countermeasure_create(
     reason: str = "",
 ) -> Countermeasure:
     """Create a measure of ``organization``; a sub-item goes under a top-level ``parent``.
-    ``planned_on`` (default today) is when it entered the plan.
+    ``planned_on`` (default today) is when it entered the plan; ``position`` defaults to
+    after the last measure of its perspective (a sub-item: of its parent).
 
     Every linked row (parent, perspective, owner unit, root causes) must belong to the same
     organization; incidents must involve it.
     """
+    if position is None:
+        siblings = Countermeasure.objects.filter(organization=organization, parent=parent)
+        if parent is None:
+            siblings = siblings.filter(perspective=perspective)
+        position = _next_position(siblings)
     measure = Countermeasure(
         organization=organization,
         code=code,
@@ -106,10 +150,12 @@ def countermeasure_create(
     measure.due = due
     root_causes, incidents = list(root_causes), list(incidents)
     _check_measure(measure, root_causes=root_causes, incidents=incidents)
-    save_tracked(measure, actor=actor, reason=reason or _("Countermeasure created"))
+    reason = reason or _("Countermeasure created")
+    save_tracked(measure, actor=actor, reason=reason)
     measure.root_causes.set(root_causes)
     measure.incidents.set(incidents)
     permissions.access_sync_objects(Countermeasure, [measure.pk], actor=actor)
+    _audit(AuditEvent.Action.CHANGED, measure, actor, reason)
     return measure
 
 
@@ -127,8 +173,8 @@ def countermeasure_update(
     unknown = set(fields) - _UPDATABLE
     if unknown:
         raise TypeError(f"countermeasure_update cannot change {sorted(unknown)}")
-    if not reason:
-        raise ValidationError(_("Say why the measure changes."), code="reason_required")
+    if not reason.strip():
+        raise refusal("reason", _("Say why the measure changes."), code="reason_required")
     measure = lock_measure(measure)
     changed = {name for name, value in fields.items() if getattr(measure, name) != value}
     if changed & {"nature", "verb"} and measure.events.exists():
@@ -152,6 +198,7 @@ def countermeasure_update(
         measure.incidents.set(incidents)
     if "owner_unit" in fields:
         permissions.access_sync_objects(Countermeasure, [measure.pk], actor=actor)
+    _audit(AuditEvent.Action.CHANGED, measure, actor, reason)
     return measure
 
 
@@ -163,6 +210,18 @@ def _check_measure(
 
     def add(field: str, message: str, code: str = "other_organization") -> None:
         errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    if (
+        Countermeasure.objects.filter(organization_id=org_id, code=measure.code)
+        .exclude(pk=measure.pk)
+        .exists()
+    ):
+        add(
+            "code",
+            _("Code %(code)s is already used in this organization's plan.")
+            % {"code": measure.code},
+            "code_taken",
+        )
 
     if measure.parent is not None:
         if measure.pk is None and measure.parent.events.exists():
@@ -203,11 +262,45 @@ def _check_measure(
 
 @transaction.atomic
 def countermeasure_archive(*, measure: Countermeasure, actor, reason: str) -> Countermeasure:
-    """Take a measure entered by mistake out of the plan; it stays in the history."""
+    """Take a measure (with its sub-items) out of the plan; it stays in the history and in
+    the reports already made. Nothing is deleted."""
+    if not reason.strip():
+        raise refusal("reason", _("Say why the measure is withdrawn."), code="reason_required")
     measure = Countermeasure.objects.select_for_update().get(pk=measure.pk)
     if measure.archived_at is None:
-        measure.archived_at = timezone.now()
-        save_tracked(measure, actor=actor, reason=reason, validate=False)
+        now = timezone.now()
+        for each in [*measure.sub_items.filter(archived_at__isnull=True), measure]:
+            each.archived_at = now
+            save_tracked(each, actor=actor, reason=reason, validate=False)
+            _audit(AuditEvent.Action.ARCHIVED, each, actor, reason)
+    return measure
+
+
+@transaction.atomic
+def countermeasure_move(*, measure: Countermeasure, up: bool, actor) -> Countermeasure:
+    """Swap ``measure`` with its neighbour above (``up``) or below in its perspective (a
+    sub-item: under its parent). At the end of the list nothing changes."""
+    measure = lock_measure(measure)
+    siblings = Countermeasure.objects.filter(
+        organization_id=measure.organization_id,
+        parent_id=measure.parent_id,
+        archived_at__isnull=True,
+    ).select_for_update()
+    if measure.parent_id is None:
+        siblings = siblings.filter(perspective_id=measure.perspective_id)
+    ordered = list(siblings.order_by("position", "code"))
+    index = next(i for i, m in enumerate(ordered) if m.pk == measure.pk)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(ordered):
+        return measure
+    other = ordered[other_index]
+    ordered[index], ordered[other_index] = other, measure
+    reason = _("Order changed")
+    for position, each in enumerate(ordered, start=1):
+        if each.position != position:
+            each.position = position
+            save_tracked(each, actor=actor, reason=reason, validate=False)
+    _audit(AuditEvent.Action.CHANGED, measure, actor, reason)
     return measure
 
 
@@ -248,4 +341,26 @@ def required_item_link_measure(
         )
     link = RequiredItemCoverage(required_item=required_item, measure=measure, note=note)
     save_tracked(link, actor=actor, reason=_("Required item linked to measure"))
+    _audit(AuditEvent.Action.CHANGED, measure, actor, _("Required item linked to measure"))
     return link
+
+
+@transaction.atomic
+def countermeasure_set_required_items(
+    *, measure: Countermeasure, items: Iterable[RequiredItem], actor, reason: str
+) -> None:
+    """Make ``items`` the regulator's required items ``measure`` covers: new links are
+    made, links no longer wanted are archived (they stay in the history)."""
+    wanted = {item.pk: item for item in items}
+    current = {
+        link.required_item_id: link
+        for link in measure.required_item_coverage.filter(archived_at__isnull=True)
+    }
+    for pk, item in wanted.items():
+        if pk not in current:
+            required_item_link_measure(required_item=item, measure=measure, note="", actor=actor)
+    now = timezone.now()
+    for pk, link in current.items():
+        if pk not in wanted:
+            link.archived_at = now
+            save_tracked(link, actor=actor, reason=reason, validate=False)

@@ -64,7 +64,7 @@ def test_create_refuses_a_due_date_before_the_start(pg, officer):
 
 
 def test_a_duplicate_code_is_a_clear_error(pg, officer):
-    with refused("unique_together") as info:
+    with refused("code_taken") as info:
         services.countermeasure_create(
             organization=pg,
             code="PG-01",
@@ -73,7 +73,9 @@ def test_a_duplicate_code_is_a_clear_error(pg, officer):
             position=99,
             actor=officer,
         )
-    assert "既に存在します" in str(info.value)
+    assert info.value.message_dict["code"] == [
+        "コード PG-01 はこの組織の計画で既に使われています。"
+    ]
 
 
 def test_update_records_the_reason_and_the_root_cause_links(pg, officer):
