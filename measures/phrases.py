@@ -9,7 +9,8 @@ one-off implemented 2023-01 → 2023年1月実施; continuous running since 2023
 2023年2月より実施; continuous planned from 2023-07 → 2023年7月より実施予定; continuous,
 first done 2023-04 → 2023年4月実施、以後継続予定; verb 運用開始 planned 2028-01 →
 2028年1月より運用開始予定; verb 完了 done 2023-02 → 2023年2月完了; recurring, done in
-February and April → 2023年2月、4月実施.
+February and April → 2023年2月、4月実施. A recurring measure with an interval says it:
+yearly from 2027 → 2027年度より毎年実施予定; done 2024-04 → 2024年4月実施、以後毎年実施予定.
 """
 
 from __future__ import annotations
@@ -94,12 +95,13 @@ def state_as_of(
 # stored phrase of another version is not read (``phrase_code``), so bump it with any
 # change to what a phrase says; tests/measures/test_phrase_version.py fails on a change of
 # the seed's phrases without a bump.
-PHRASE_VERSION = "2026-12-06"
+PHRASE_VERSION = "2026-12-06.2"
 
 # What a phrase reads of its measure besides the events.
 INPUT_FIELDS = (
     "verb",
     "nature",
+    "recurrence_months",
     "due_on",
     "due_on_precision",
     "planned_start_on",
@@ -141,7 +143,9 @@ def _phrase(measure: Countermeasure, events: list[Event]) -> str:
         if measure.nature == Nature.RECURRING:
             # Verifying a recurring measure does not end its run of occurrences.
             occurrences = [e.effective_on for e in _current_run(events, Status.IMPLEMENTED)]
-            return f"{join_ja(dict.fromkeys(occurrences))}{verb}"
+            done = f"{join_ja(dict.fromkeys(occurrences))}{verb}"
+            every = _every(measure)
+            return f"{done}、以後{every}{verb}予定" if every else done
         if measure.nature == Nature.CONTINUOUS:
             return f"{when.ja()}{verb}、以後継続予定"
         return f"{when.ja()}{verb}"
@@ -196,4 +200,16 @@ def _planned_phrase(measure: Countermeasure, events: list[Event]) -> str:
         return f"{verb}予定（時期未定）"
     if measure.nature == Nature.ONE_OFF:
         return f"{target.ja()}{verb}予定"
-    return f"{target.ja()}より{verb}予定"
+    return f"{target.ja()}より{_every(measure)}{verb}予定"
+
+
+# How often a recurring measure recurs, as the plan says it (「毎年実施」); other intervals
+# read 「Nか月ごとに」.
+_EVERY = {1: "毎月", 3: "四半期ごとに", 6: "半年ごとに", 12: "毎年"}
+
+
+def _every(measure: Countermeasure) -> str:
+    months = measure.recurrence_months if measure.nature == Nature.RECURRING else None
+    if not months:
+        return ""
+    return _EVERY.get(months) or f"{months}か月ごとに"

@@ -174,6 +174,7 @@ class StoredState(models.Model):
     # What the phrase read of the measure (``phrases.INPUT_FIELDS``).
     verb = models.CharField(_("verb"), max_length=20, choices=Verb.choices)
     nature = models.CharField(_("nature"), max_length=20, choices=Nature.choices)
+    recurrence_months = models.PositiveSmallIntegerField(_("recurs every (months)"), null=True)
     planned_start_on = models.DateField(_("planned start"), null=True)
     planned_start_on_precision = precision_field()
     due_on = models.DateField(_("due"), null=True)

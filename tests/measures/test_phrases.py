@@ -5,11 +5,13 @@ import re
 
 import pytest
 
+from core.dates import PrecisionDate
 from governance.models import Organization
 from measures import services
 from measures.asof import measure_state_as_of, measure_states_as_of
 from measures.models import Countermeasure
 from measures.statuses import Status
+from tests import factories
 from tests.conftest import SEED_DATE, month
 from tests.seedtext import table_rows
 
@@ -84,6 +86,7 @@ def test_continuous_measure_first_done_then_running(pg, officer):
 
 def test_verification_and_reopening_show_in_the_phrase(pg, officer):
     measure = _measure(pg, "託送業務システムを利用する全従業員")
+    factories.with_criteria(measure, actor=officer)
     services.countermeasure_verify_effectiveness(
         measure=measure,
         effective=True,
@@ -151,6 +154,7 @@ def test_hold_and_cancel(pg, officer):
 
 def test_reopened_without_a_new_plan_has_no_date(pg, officer):
     measure = _measure(pg, "託送業務システムを利用する全従業員")  # one-off, done 2023-01
+    factories.with_criteria(measure, actor=officer)
     services.countermeasure_verify_effectiveness(
         measure=measure, effective=False, effective_on=month(2023, 6), note="不十分", actor=officer
     )
@@ -164,6 +168,7 @@ def test_reopened_without_a_new_plan_has_no_date(pg, officer):
 
 def test_recurring_measure_keeps_counting_after_verification(pg, officer):
     measure = _measure(pg, "社長から経営層")  # occurrences 2023-02 and 2023-04
+    factories.with_criteria(measure, actor=officer)
     services.countermeasure_verify_effectiveness(
         measure=measure,
         effective=True,
@@ -179,4 +184,32 @@ def test_recurring_measure_keeps_counting_after_verification(pg, officer):
     )
     assert measure_state_as_of(measure=measure, as_of=dt.date(2023, 7, 1)).phrase == (
         "2023年2月、4月、6月実施"
+    )
+
+
+def test_a_recurring_measure_with_an_interval_says_how_often(pg, officer):
+    """毎年 / 毎月 read in the phrase, before and after an occurrence."""
+    yearly = factories.measure(
+        organization=pg,
+        actor=officer,
+        nature="recurring",
+        recurrence_months=12,
+        planned_start=PrecisionDate.fiscal_year(2025),
+    )
+    assert measure_state_as_of(measure=yearly, as_of=dt.date(2025, 1, 1)).phrase == (
+        "2025年度より毎年実施予定"
+    )
+    factories.event(yearly, Status.IMPLEMENTED, month(2025, 6), actor=officer)
+    assert measure_state_as_of(measure=yearly, as_of=dt.date(2025, 7, 1)).phrase == (
+        "2025年6月実施、以後毎年実施予定"
+    )
+    monthly = factories.measure(
+        organization=pg,
+        actor=officer,
+        nature="recurring",
+        recurrence_months=1,
+        planned_start=month(2024, 4),
+    )
+    assert measure_state_as_of(measure=monthly, as_of=dt.date(2024, 1, 1)).phrase == (
+        "2024年4月より毎月実施予定"
     )
