@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.ui.context",
+                "governance.context.authoring",
             ],
             "builtins": ["core.templatetags.threelines"],
         },

@@ -8,7 +8,7 @@ from core.ui import EARLIEST, LATEST
 from core.widgets import QuickSelect
 from measures.models import Nature
 from measures.services.records import EVIDENCE_TYPES, MAX_COMMENT_CHARS, MAX_EVIDENCE_BYTES
-from measures.statuses import Status
+from measures.statuses import CHANGE_CONTROLLED, Status
 
 
 class StatusForm(forms.Form):
@@ -27,10 +27,22 @@ class StatusForm(forms.Form):
             ),
         ],
     )
-    effective_on = PrecisionDateField(label=_("effective on"))
+    effective_on = PrecisionDateField(label=_("date carried out"))
     planned_for = PrecisionDateField(label=_("planned for"), required=False)
     occurrence_count = forms.IntegerField(label=_("occurrences"), required=False, min_value=1)
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+    def __init__(self, *args, controlled: bool = False, **kwargs):
+        """``controlled``: the person may not re-plan, hold or cancel (they propose those
+        as a change request), so the form does not offer them."""
+        super().__init__(*args, **kwargs)
+        if controlled:
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in self.fields["status"].choices
+                if value not in CHANGE_CONTROLLED
+            ]
+            del self.fields["planned_for"]
 
 
 class VerificationForm(forms.Form):
@@ -42,7 +54,7 @@ class VerificationForm(forms.Form):
         choices=[("", "---------"), ("yes", _("effective")), ("no", _("not effective"))],
         coerce=lambda v: v == "yes",
     )
-    effective_on = PrecisionDateField(label=_("effective on"))
+    effective_on = PrecisionDateField(label=_("date checked"))
     note = forms.CharField(label=_("what was checked"), max_length=2000)
 
 

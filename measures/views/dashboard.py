@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,7 +16,7 @@ from governance.models import Committee, Meeting
 from governance.permissions import granted_pks, visible_to
 from measures import charts
 from measures.asof import measure_facts_as_of
-from measures.models import Countermeasure
+from measures.models import ChangeRequest, Countermeasure
 from measures.selectors import (
     due_soon,
     effectiveness_check_due,
@@ -84,11 +85,21 @@ def dashboard(request):
         .select_related("committee")
         .order_by("held_on")[:1]
     )
+    # Change requests awaiting the second line's decision (theirs to decide), or the
+    # person's own requests still waiting.
+    decidable = visible_to(request.user, Countermeasure.objects.all(), "plan_countermeasure")
+    pending_changes = (
+        ChangeRequest.objects.filter(state=ChangeRequest.State.PENDING)
+        .filter(Q(measure__in=decidable) | Q(requested_by=request.user))
+        .select_related("measure", "requested_by")
+        .order_by("requested_at")
+    )
     return render(
         request,
         "measures/dashboard.html",
         {
             "as_of": as_of,
+            "pending_changes": pending_changes[:DASHBOARD_LIST],
             **shown,
             "totals": {name: len(rows) for name, rows in lists.items()},
             "list_limit": DASHBOARD_LIST,

@@ -27,7 +27,8 @@ from measures.forms import (
     StatusForm,
     VerificationForm,
 )
-from measures.models import Countermeasure
+from measures.models import ChangeRequest, Countermeasure
+from measures.plan_forms import ChangeRequestForm, DecisionForm, ReflectionForm
 from measures.selectors import (
     measures_visible_on_row,
 )
@@ -58,7 +59,15 @@ def _detail_context(request, measure, **forms) -> dict:
         "verify": "verify_effectiveness" in held,
         "reopen": "reopen_countermeasure" in held,
         "comment": "comment_countermeasure" in held,
+        "plan": "plan_countermeasure" in held,
+        "request_change": "request_change" in held and "plan_countermeasure" not in held,
     }
+    change_requests = list(
+        measure.change_requests.select_related("requested_by", "decided_by").order_by(
+            "-requested_at"
+        )[:20]
+    )
+    pending = next((c for c in change_requests if c.state == ChangeRequest.State.PENDING), None)
     return {
         "measure": measure,
         "state": state,
@@ -77,7 +86,17 @@ def _detail_context(request, measure, **forms) -> dict:
         "root_causes": measure.root_causes.all(),
         "can": can,
         "as_of": as_of,
-        "status_form": forms.get("status_form") or StatusForm(prefix="status"),
+        "change_requests": change_requests,
+        "pending_change": pending,
+        "change_form": forms.get("change_form") or ChangeRequestForm(prefix="change"),
+        "decide_form": forms.get("decide_form") or DecisionForm(prefix="decide"),
+        "reflect_form": (
+            forms.get("reflect_form") or ReflectionForm(organization=measure.organization)
+            if can["plan"]
+            else None
+        ),
+        "status_form": forms.get("status_form")
+        or StatusForm(prefix="status", controlled=not can["plan"]),
         "verify_form": forms.get("verify_form") or VerificationForm(prefix="verify"),
         "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         "comment_form": forms.get("comment_form") or CommentForm(),
@@ -136,11 +155,14 @@ def _after_write(request, measure, ok: str):
     return redirect(url)
 
 
-def _form_failed(request, measure, **forms):
+def render_detail(request, measure, **forms):
     """The page again, with the errors next to the fields; nothing was written (htmx
     swaps in only the status panel)."""
     messages.error(request, _("Nothing was saved; see the messages next to the fields."))
     return render(request, "measures/detail.html", _detail_context(request, measure, **forms))
+
+
+_form_failed = render_detail
 
 
 def _write(request, measure, form, form_key: str, ok: str, call):

@@ -9,7 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from governance.models import Committee
 from incidents.models import Incident, RootCause
-from measures.models import Countermeasure
+from measures import services as ms
+from measures.models import Countermeasure, Perspective
 from tests.conftest import read
 
 ROLES = [
@@ -51,6 +52,14 @@ def _report(ctx):
     return ctx["report"].pk
 
 
+def _change_request(ctx):
+    return ctx["change_request"].pk
+
+
+def _pg_perspective(ctx):
+    return Perspective.objects.filter(organization__code="chubu-pg").order_by("position")[0].pk
+
+
 PG_READERS = {
     "pg_chief": 200,
     "pg_promoter": 200,
@@ -81,8 +90,64 @@ REPORT_READERS = COMMITTEE_READERS | {"pg_chief": 404}
 
 PG_WRITERS_FORM = {"pg_chief": 200, "pg_promoter": 200, "pg_second": 200, "superuser": 200}
 
+# Who writes the plan: the second line of each company (and superusers); a form posted
+# empty answers 200 (shown again with its errors).
+AUTHORS = _all(403) | {"pg_second": 200, "miraiz_second": 200, "superuser": 200}
+PG_AUTHORS = {
+    None: LOGIN,
+    **NOT_PG,
+    "pg_chief": 403,
+    "pg_promoter": 403,
+    "pg_auditor": 403,
+    "pg_second": 200,
+    "superuser": 200,
+}
+# Perspectives and root causes have no grants of their own: outside the authors' companies
+# they are not found.
+PG_REFERENCE_AUTHORS = {
+    None: LOGIN,
+    **NOT_PG,
+    "pg_chief": 404,
+    "pg_promoter": 404,
+    "pg_auditor": 404,
+    "pg_second": 200,
+    "superuser": 200,
+}
+# The first line proposes changes to its measures; the second line decides.
+PG_PROPOSERS = {
+    None: LOGIN,
+    **NOT_PG,
+    "pg_chief": 200,
+    "pg_promoter": 200,
+    "pg_second": 403,
+    "pg_auditor": 403,
+    "superuser": 200,
+}
+
 # name: (method, object id factory or None, {role: status})
 MATRIX = {
+    "measure-create": ("get", None, AUTHORS),
+    "measure-edit": ("get", _pg_measure_owned_by_head_office, PG_AUTHORS),
+    "measure-archive": ("post", _pg_measure_owned_by_head_office, PG_AUTHORS),
+    "measure-move": (
+        "post",
+        _pg_measure_owned_by_head_office,
+        PG_AUTHORS | {"pg_second": 302, "superuser": 302},
+    ),
+    "measure-reflect": ("post", _pg_measure_owned_by_head_office, PG_AUTHORS),
+    "perspective-list": ("get", None, AUTHORS),
+    "perspective-edit": ("get", _pg_perspective, PG_REFERENCE_AUTHORS),
+    "root-cause-create": ("get", None, AUTHORS),
+    "root-cause-edit": ("get", _pg_root_cause, PG_REFERENCE_AUTHORS),
+    "change-request-list": ("get", None, _all(200)),
+    "change-request-create": ("post", _pg_measure_owned_by_head_office, PG_PROPOSERS),
+    # Decided (an empty form: shown again) before it is withdrawn by its requester.
+    "change-request-decide": ("post", _change_request, PG_AUTHORS),
+    "change-request-withdraw": (
+        "post",
+        _change_request,
+        {**PG_PROPOSERS, "pg_chief": 302, "pg_promoter": 302, "superuser": 302},
+    ),
     "home": ("get", None, _all(200)),
     "measure-list": ("get", None, _all(200)),
     "measure-export": ("get", None, _all(200)),
@@ -239,8 +304,14 @@ def test_every_view_declares_its_access():
 
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
-def test_matrix(role, client_for, evidence, finished_report):
-    ctx = {"evidence": evidence, "report": finished_report}
+def test_matrix(role, client_for, evidence, finished_report, people):
+    change = ms.change_request_submit(
+        measure=Countermeasure.objects.get(code="PG-06"),
+        kind="hold",
+        reason="組織改編待ち",
+        actor=people["pg_promoter"],
+    )
+    ctx = {"evidence": evidence, "report": finished_report, "change_request": change}
     got, wanted = {}, {}
     for name, (method, factory, expected) in MATRIX.items():
         if name in ("logout", "logout-everywhere"):

@@ -35,6 +35,12 @@ PAGES = {
         "committee-reports", args=[Committee.objects.get(code="neutrality").pk]
     ),
     "report-detail": lambda: reverse("report-detail", args=[Report.objects.order_by("pk")[0].pk]),
+    "measure-create": lambda: reverse("measure-create"),
+    "measure-edit": lambda: reverse(
+        "measure-edit", args=[Countermeasure.objects.get(code="PG-06").pk]
+    ),
+    "change-request-list": lambda: reverse("change-request-list"),
+    "perspective-list": lambda: reverse("perspective-list"),
 }
 # Pinned: a change here is a change in how much a page asks of the database (besides the
 # session's own reads and writes). The pages that show phrases read them from the stored
@@ -42,18 +48,26 @@ PAGES = {
 # latest event its stored steps; one more query reads the events where a state is not
 # stored.
 EXPECTED = {
-    "home": 9,
-    "measure-list": 11,
-    "measure-list-filtered": 11,
+    # One more than the lists below: the change requests awaiting a decision.
+    "home": 10,
+    # One more than the list's own reads: may the person write the plan (the buttons)?
+    "measure-list": 12,
+    "measure-list-filtered": 12,
     # One more than after every event: the stored steps that cover the date.
-    "measure-list, past": 12,
-    "measure-detail": 22,
-    "root-causes": 7,  # 8 for a date before some measure's latest event
+    "measure-list, past": 13,
+    # With the change requests and, for the second line, the recommendations to link.
+    "measure-detail": 24,
+    "root-causes": 8,  # 9 for a date before some measure's latest event
     "incident-list": 7,
     "incident-detail": 10,
     "responsibility": 6,
     "committee-reports": 10,
     "report-detail": 7,
+    # A form's choices: one query per list (perspectives, root causes, units, items).
+    "measure-create": 10,
+    "measure-edit": 13,
+    "change-request-list": 5,
+    "perspective-list": 7,
 }
 
 
