@@ -25,7 +25,7 @@ from measures.selectors import (
     start_passed,
     status_counts,
 )
-from measures.statuses import Status, due_soon_days
+from measures.statuses import OPEN, Status, due_soon_days
 from measures.trend import open_counts_by_month
 
 # -- dashboard ------------------------------------------------------------------------------
@@ -46,11 +46,28 @@ def dashboard(request):
     starts = [s for s in states if start_passed(s)]
     checks = [s for s in states if effectiveness_check_due(s)]
     upcoming = [s for s in states if due_soon(s)]
-    tasks = [
+    # My tasks: the exceptions among the measures I may record (first), then every other
+    # open measure my unit owns (a first-line grant: the second line and the auditors own
+    # none), with sub-items in place of their parents.
+    exceptions = [
         s
         for s in {id(s): s for s in overdue + starts + checks + upcoming}.values()
         if mine is None or s.measure.pk in mine
     ]
+    owned = granted_pks(request.user, Countermeasure, "request_change") or set()
+    parents = {s.measure.parent_id for s in states if s.measure.parent_id}
+    flagged = {s.measure.pk for s in exceptions}
+    tasks = exceptions + sorted(
+        (
+            s
+            for s in states
+            if s.measure.pk in owned
+            and s.status in OPEN
+            and s.measure.pk not in parents
+            and s.measure.pk not in flagged
+        ),
+        key=lambda s: (s.measure.due is None, s.measure.due or 0, s.measure.code),
+    )
     lists = {
         "tasks": tasks,
         "overdue": overdue,

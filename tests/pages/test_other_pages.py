@@ -43,6 +43,17 @@ def test_my_tasks_hold_only_measures_the_person_may_record(client_for):
     assert root_to_act_on >= to_act_on and root_tasks == root_to_act_on
 
 
+def test_a_promoters_tasks_are_every_open_measure_of_the_unit_exceptions_first(client_for):
+    """As of 2023-05-12 nothing of 所属（本社） is late: PG-06 (planned for July) is still
+    the promoter's task; the branch's PG-07 is not."""
+    context = client_for("pg_promoter").get(reverse("home"), {"as_of": "2023-05-12"}).context
+    assert [s.measure.code for s in context["tasks"]] == ["PG-06"]
+    later = client_for("pg_promoter").get(reverse("home"), {"as_of": "2023-08-01"}).context
+    # Its planned start passed without a start: still there, and flagged among the starts.
+    assert [s.measure.code for s in later["tasks"]] == ["PG-06"]
+    assert "PG-06" in {s.measure.code for s in later["starts"]}
+
+
 def test_dashboard_counts_status_by_organization_and_perspective(client_for):
     response = client_for("pg_second").get(reverse("home"), {"as_of": "2023-05-12"})
     counts = response.context["counts"]
