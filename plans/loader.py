@@ -60,6 +60,7 @@ class SeedLoader:
         self._measures(incidents)
         if demo:
             self._demo_accounts()
+            self._demo_owners()
         return self.report
 
     # -- governance ---------------------------------------------------------------------
@@ -278,6 +279,21 @@ class SeedLoader:
         return min([source, *events])
 
     # -- demo ---------------------------------------------------------------------------
+    def _demo_owners(self) -> None:
+        """The demo's owner units (``DEMO_OWNERS``), set through the services with a
+        reason that says they are the demo's, not the document's."""
+        for code, unit_code in getattr(self.data, "DEMO_OWNERS", []):
+            measure = Countermeasure.objects.get(code=code)
+            unit = OrgUnit.objects.get(organization=measure.organization, code=unit_code)
+            if measure.owner_unit_id != unit.pk:
+                ms.countermeasure_update(
+                    measure=measure,
+                    owner_unit=unit,
+                    actor=self.actor,
+                    reason="デモ用の担当組織（出典の表に記載なし）",
+                )
+                self.report.count("demo owner units")
+
     def _demo_accounts(self) -> None:
         user_model = get_user_model()
         since = dt.date.fromisoformat(self.data.DEMO_ROLES_FROM)

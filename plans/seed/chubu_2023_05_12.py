@@ -648,3 +648,17 @@ DEMO_ACCOUNTS = [
     ),
 ]
 DEMO_ROLES_FROM = "2023-04-01"
+
+# Owner units for the demo only (load_seed --demo), so that its 推進者 have work: table
+# 2-2 names no owners, and 所属長 are the 推進者 who carry out workplace measures (2-4).
+# MZ-05-4 names システムG in its title, MZ-05-3 (ITツールを用いたモニタリング) is taken
+# as its work too. Not from the document's tables: the tests' seed leaves these measures
+# without an owner unit.
+DEMO_OWNERS = [
+    ("PG-03", "pg-head-office-units"),
+    ("PG-05", "pg-head-office-units"),
+    ("PG-06", "pg-head-office-units"),
+    ("PG-09", "pg-head-office-units"),
+    ("MZ-05-3", "miraiz-system-group"),
+    ("MZ-05-4", "miraiz-system-group"),
+]

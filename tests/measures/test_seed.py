@@ -162,3 +162,20 @@ def test_demo_accounts_get_roles_and_printed_passwords(db, settings, client):
     again = io.StringIO()
     call_command("load_seed", "--demo", stdout=again)
     assert "password unchanged" in again.getvalue()
+
+
+def test_the_demos_promoters_have_work(db, settings, client):
+    """make demo: each company's 推進者 sees its unit's open measures as tasks (the ones
+    running, such as PG-05's discussions, are not tasks); the owner units say they are the
+    demo's."""
+    settings.THREELINES_ALLOW_DEMO_ACCOUNTS = True
+    call_command("load_seed", "--demo", stdout=io.StringIO())
+    users = get_user_model().objects
+    client.force_login(users.get(username="pg-promoter"))
+    tasks = client.get(reverse("home"), {"as_of": "2023-05-12"}).context["tasks"]
+    assert [s.measure.code for s in tasks] == ["PG-06"]
+    client.force_login(users.get(username="miraiz-promoter"))
+    tasks = client.get(reverse("home"), {"as_of": "2023-05-12"}).context["tasks"]
+    assert [s.measure.code for s in tasks] == ["MZ-05-3"]
+    pg06 = Countermeasure.objects.get(code="PG-06")
+    assert "デモ用" in pg06.history.first().history_change_reason
