@@ -19,9 +19,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
+from django.utils.translation import gettext
+
 from core.dates import PrecisionDate, fiscal_start_month, join_ja
 from measures.models import VERB_JA, VERB_PROGRESSIVE_JA, Countermeasure, Nature
-from measures.statuses import Status, combined_status
+from measures.statuses import DONE_OR_RUNNING, Status, combined_status
 
 VERIFICATION = {Status.VERIFIED, Status.NOT_EFFECTIVE}
 
@@ -51,9 +53,22 @@ class MeasureState(NamedTuple):
     status: str
     phrase: str
     since: PrecisionDate | None  # effective date of the event that set the status
+    # A parent read from its sub-items: (done, counted), the sub-items implemented, running
+    # or verified and those not cancelled; None for a measure with a status of its own.
+    progress: tuple[int, int] | None = None
 
     @property
     def status_label(self) -> str:
+        """The status; a parent with some sub-items done and some not reads as 「一部実施
+        （3/5）」, not as its least advanced sub-item's status (which it keeps for the
+        filters, the overdue test and the reminders)."""
+        if self.progress is not None:
+            done, counted = self.progress
+            if 0 < done < counted:
+                return gettext("partly implemented (%(done)d/%(counted)d)") % {
+                    "done": done,
+                    "counted": counted,
+                }
         return Status(self.status).label
 
     @property
@@ -85,7 +100,9 @@ def state_as_of(
     if sub_items and not visible:
         phrase = " ".join(f"{s.measure.label}{s.phrase}" for s in sub_items)
         status = combined_status([s.status for s in sub_items])
-        return MeasureState(measure, as_of, status, phrase, None)
+        counted = [s for s in sub_items if s.status != Status.CANCELLED]
+        done = sum(s.status in DONE_OR_RUNNING for s in counted)
+        return MeasureState(measure, as_of, status, phrase, None, (done, len(counted)))
     status = visible[-1].status if visible else Status.PLANNED
     since = visible[-1].effective_on if visible else None
     return MeasureState(measure, as_of, status, _phrase(measure, visible), since)

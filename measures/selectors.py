@@ -217,13 +217,17 @@ def due_soon(state: MeasureState) -> bool:
 
 def status_counts(states: list[MeasureState]) -> dict:
     """{(organization, perspective name): {status: count}} for the summary table. A
-    sub-item counts through its parent, unless the parent is not among ``states``."""
-    listed = {state.measure.pk for state in states}
+    measure with sub-items is counted by its sub-items (MZ-05: one implemented, two
+    running, two planned), not once by its least advanced one; a sub-item counts under
+    its parent's perspective."""
+    parents = {state.measure.parent_id for state in states if state.measure.parent_id}
+    perspective_of = {state.measure.pk: state.measure.perspective_name for state in states}
     table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for state in states:
         measure = state.measure
-        if measure.parent_id in listed:
+        if measure.pk in parents:
             continue
-        key = (measure.organization_label, measure.perspective_name)
+        perspective = measure.perspective_name or perspective_of.get(measure.parent_id, "")
+        key = (measure.organization_label, perspective)
         table[key][state.status] += 1
     return {key: dict(counts) for key, counts in sorted(table.items())}

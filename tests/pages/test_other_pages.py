@@ -54,6 +54,21 @@ def test_a_promoters_tasks_are_every_open_measure_of_the_unit_exceptions_first(c
     assert "PG-06" in {s.measure.code for s in later["starts"]}
 
 
+def test_a_parent_reads_as_partly_done_and_counts_by_its_sub_items(client_for):
+    """MZ-05 as of 2023-05-12: sub-items 実施済, 運用中, 予定, 運用中, 予定."""
+    client = client_for("miraiz_second")
+    page = client.get(reverse("measure-list"), {"as_of": "2023-05-12", "q": "システム面の整備"})
+    states = {s.measure.code: s for s in page.context["page"].object_list}
+    assert states["MZ-05"].status_label == "一部実施（3/5）"
+    assert "一部実施（3/5）" in page.content.decode()
+    counts = client.get(reverse("home"), {"as_of": "2023-05-12"}).context["counts"]
+    # Table 3-2's 21 measures without sub-items and sub-items (no perspectives there): the
+    # parents are not counted again.
+    assert counts == {
+        ("ミライズ", ""): {"implemented": 7, "in_operation": 3, "in_progress": 2, "planned": 9}
+    }
+
+
 def test_dashboard_counts_status_by_organization_and_perspective(client_for):
     response = client_for("pg_second").get(reverse("home"), {"as_of": "2023-05-12"})
     counts = response.context["counts"]

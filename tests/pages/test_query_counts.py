@@ -48,8 +48,9 @@ PAGES = {
 # latest event its stored steps; one more query reads the events where a state is not
 # stored.
 EXPECTED = {
-    # One more than the lists below: the change requests awaiting a decision.
-    "home": 10,
+    # Two more than the lists below: the change requests awaiting a decision, and the
+    # measures the person's unit owns (my tasks).
+    "home": 11,
     # One more than the list's own reads: may the person write the plan (the buttons)?
     "measure-list": 12,
     "measure-list-filtered": 12,
