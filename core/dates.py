@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -176,15 +177,17 @@ def join_ja(dates: Iterable[PrecisionDate]) -> str:
 
 
 def parse_ja(text: str) -> PrecisionDate:
-    """Parse the Japanese forms that ``PrecisionDate.ja`` writes (and ISO dates).
+    """Parse the Japanese forms that ``PrecisionDate.ja`` writes, ISO dates and the same
+    with slashes (2023/05/12, 2023/5).
 
     Raises ``ValueError`` with the text that could not be read.
     """
-    value = text.strip()
+    # Full-width digits and slashes (２０２３／５／１) as typed with a Japanese input method.
+    value = unicodedata.normalize("NFKC", text).strip()
     try:
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value):
+        if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", value):
             return PrecisionDate.day(*map(int, m.groups()))
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
+        if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})", value):
             return PrecisionDate.month(*map(int, m.groups()))
         if m := re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", value):
             return PrecisionDate.day(*map(int, m.groups()))

@@ -60,7 +60,21 @@ def test_lists_name_the_year_once_per_year():
     assert join_ja(dates) == "2023年2月、4月、2024年1月"
 
 
-@pytest.mark.parametrize("text", ["", "2023年13月", "来年", "2023/5/12"])
+@pytest.mark.parametrize("text", ["", "2023年13月", "来年", "2023/13/01", "5/12"])
 def test_unreadable_dates_are_refused(text):
     with pytest.raises(ValueError, match="not a date"):
         parse_ja(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023/05/01", PrecisionDate.day(2023, 5, 1)),
+        ("2023/5", PrecisionDate.month(2023, 5)),
+        ("２０２３年５月１日", PrecisionDate.day(2023, 5, 1)),
+        ("２０２３／５／１", PrecisionDate.day(2023, 5, 1)),
+        ("2027年度", PrecisionDate.fiscal_year(2027)),
+    ],
+)
+def test_dates_typed_with_slashes_or_full_width_digits(text, expected):
+    assert parse_ja(text) == expected
