@@ -32,3 +32,20 @@ class PrecisionDateField(forms.CharField):
             return parse_ja(value)
         except ValueError as exc:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class DayField(PrecisionDateField):
+    """A day written as the plan writes dates (2023年5月12日, 2023/05/12, 2023-05-12)."""
+
+    default_error_messages = {
+        "invalid": _("Write a day such as 2023年5月12日, 2023/05/12 or 2023-05-12."),
+        "not_a_day": _("Write the day, not a month or a period."),
+    }
+
+    def to_python(self, value):
+        period = super().to_python(value)
+        if period is None:
+            return None
+        if period.precision != "day":
+            raise forms.ValidationError(self.error_messages["not_a_day"], code="not_a_day")
+        return period.start

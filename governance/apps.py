@@ -47,7 +47,7 @@ class GovernanceConfig(AppConfig):
                 grants={
                     "second_line": (
                         permissions.ORGANIZATION,
-                        ("view_committee", "request_report"),
+                        ("view_committee", "request_report", "record_proceedings"),
                     ),
                     "internal_auditor": (permissions.ORGANIZATION, ("view_committee",)),
                     "chief_officer": (permissions.ORGANIZATION, ("view_committee",)),

@@ -402,3 +402,99 @@ def record_unshare(*, share: RecordShare, actor, reason: str = "") -> RecordShar
         details={"shared_with": share.shared_with.code},
     )
     return share
+
+
+# -- committee proceedings and regulatory actions, as the second line keeps them -------------
+def committee_may_record(user, committee: Committee, *, today: dt.date | None = None) -> bool:
+    """The committee's proceedings (meetings, recommendations) are written by whoever holds
+    ``record_proceedings`` on it (its company's second line) and by its secretariat."""
+    if user.has_perm("governance.record_proceedings", committee):
+        return True
+    return (
+        CommitteeMembership.objects.active_on(today or timezone.localdate())
+        .filter(committee=committee, user=user, position=CommitteeMembership.Position.SECRETARIAT)
+        .exists()
+    )
+
+
+def _next_number(queryset) -> int:
+    last = queryset.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+def next_meeting_number(committee: Committee) -> int:
+    return _next_number(Meeting.objects.filter(committee=committee))
+
+
+def next_recommendation_number(committee: Committee) -> int:
+    return _next_number(Recommendation.objects.filter(committee=committee))
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise refusal("reason", _("Say why the record changes."), code="reason_required")
+
+
+def _changed(obj, *, actor, reason: str, **fields) -> None:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    save_tracked(obj, actor=actor, reason=reason)
+    audit_record(
+        action=AuditEvent.Action.CHANGED, actor=actor, obj=obj, details={"reason": reason[:500]}
+    )
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting: Meeting, held_on, title: str, summary: str, actor, reason: str
+) -> Meeting:
+    _require_reason(reason)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _changed(meeting, actor=actor, reason=reason, held_on=held_on, title=title, summary=summary)
+    return meeting
+
+
+@transaction.atomic
+def recommendation_update(
+    *, recommendation: Recommendation, text: str, received_on, meeting, actor, reason: str
+) -> Recommendation:
+    _require_reason(reason)
+    if meeting is not None and meeting.committee_id != recommendation.committee_id:
+        raise refusal("meeting", _("The meeting belongs to another committee."), code="mismatch")
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    _changed(
+        recommendation,
+        actor=actor,
+        reason=reason,
+        text=text,
+        received_on=received_on,
+        meeting=meeting,
+    )
+    return recommendation
+
+
+@transaction.atomic
+def regulatory_action_update(*, action: RegulatoryAction, actor, reason: str, **fields):
+    """Correct what a regulatory action says (its addressee stays)."""
+    _require_reason(reason)
+    allowed = {"authority", "action_type", "reference", "title", "legal_basis", "summary",
+               "issued_on", "response_due"}  # fmt: skip
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"regulatory_action_update cannot change {sorted(unknown)}")
+    action = RegulatoryAction.objects.select_for_update().get(pk=action.pk)
+    _changed(action, actor=actor, reason=reason, **fields)
+    return action
+
+
+@transaction.atomic
+def required_item_add(*, action: RegulatoryAction, text: str, actor, reason: str = ""):
+    """One more item the action requires, numbered after the last."""
+    item = RequiredItem(
+        action=action,
+        number=_next_number(RequiredItem.objects.filter(action=action)),
+        text=text,
+    )
+    save_tracked(item, actor=actor, reason=reason or _("Required item added"))
+    audit_record(action=AuditEvent.Action.CHANGED, actor=actor, obj=action)
+    return item

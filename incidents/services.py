@@ -24,6 +24,8 @@ def affected_system_create(
     actor,
     reason: str,
 ) -> AffectedSystem:
+    if AffectedSystem.objects.filter(organization=organization, code=code).exists():
+        raise refusal("code", _("This code is already used."), code="code_taken")
     system = AffectedSystem(
         organization=organization,
         code=code,
@@ -160,3 +162,51 @@ def next_root_cause_number(organization: Organization) -> int:
         .first()
     )
     return (last or 0) + 1
+
+
+def next_incident_number(organization: Organization) -> int:
+    last = (
+        Incident.objects.filter(organization=organization)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def incident_update(
+    *,
+    incident: Incident,
+    title: str,
+    summary: str,
+    notes: str,
+    organizations_involved: list[Organization],
+    systems: list[AffectedSystem],
+    actor,
+    reason: str,
+) -> Incident:
+    """Correct what an incident says; its owner stays involved."""
+    if not reason.strip():
+        raise refusal("reason", _("Say why the record changes."), code="reason_required")
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if any(s.organization_id != incident.organization_id for s in systems):
+        raise refusal("systems", _("A system belongs to another organization."), code="other_org")
+    incident.title, incident.summary, incident.notes = title, summary, notes
+    save_tracked(incident, actor=actor, reason=reason)
+    incident.organizations_involved.set({incident.organization, *organizations_involved})
+    incident.systems.set(systems)
+    permissions.access_sync_objects(Incident, [incident.pk], actor=actor)
+    return incident
+
+
+@transaction.atomic
+def affected_system_update(
+    *, system: AffectedSystem, name: str, operator: str, description: str, actor, reason: str
+) -> AffectedSystem:
+    if not reason.strip():
+        raise refusal("reason", _("Say why the record changes."), code="reason_required")
+    system = AffectedSystem.objects.select_for_update().get(pk=system.pk)
+    system.name, system.operator, system.description = name, operator, description
+    save_tracked(system, actor=actor, reason=reason)
+    return system

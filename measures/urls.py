@@ -1,7 +1,16 @@
 from django.urls import path
 
 from measures import api
-from measures.views import authoring, changes, committees, dashboard, detail, incidents, lists
+from measures.views import (
+    authoring,
+    changes,
+    committees,
+    dashboard,
+    detail,
+    incidents,
+    lists,
+    reference,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="home"),
@@ -32,6 +41,24 @@ urlpatterns = [
     path("perspectives/", authoring.perspective_list, name="perspective-list"),
     path("perspectives/<int:pk>/edit/", authoring.perspective_edit, name="perspective-edit"),
     path("root-causes/new/", authoring.root_cause_create, name="root-cause-create"),
+    path("incidents/new/", reference.incident_create, name="incident-create"),
+    path("incidents/<int:pk>/edit/", reference.incident_edit, name="incident-edit"),
+    path("systems/", reference.system_list, name="system-list"),
+    path("systems/<int:pk>/edit/", reference.system_edit, name="system-edit"),
+    path("regulatory-actions/new/", reference.regulatory_create, name="regulatory-create"),
+    path("regulatory-actions/<int:pk>/edit/", reference.regulatory_edit, name="regulatory-edit"),
+    path("committees/<int:pk>/meetings/new/", reference.meeting_create, name="meeting-create"),
+    path(
+        "committees/<int:pk>/recommendations/new/",
+        reference.recommendation_create,
+        name="recommendation-create",
+    ),
+    path("meetings/<int:pk>/edit/", reference.meeting_edit, name="meeting-edit"),
+    path(
+        "recommendations/<int:pk>/edit/",
+        reference.recommendation_edit,
+        name="recommendation-edit",
+    ),
     path("root-causes/<int:pk>/edit/", authoring.root_cause_edit, name="root-cause-edit"),
     path("measures/<int:pk>/status/", detail.measure_status_update, name="measure-status"),
     path("measures/<int:pk>/verify/", detail.measure_verify_effectiveness, name="measure-verify"),

@@ -44,7 +44,10 @@ class Committee(ArchivableModel):
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
         ordering = ["organization__code", "code"]
-        permissions = [("request_report", _("Can request a progress report of the committee"))]
+        permissions = [
+            ("request_report", _("Can request a progress report of the committee")),
+            ("record_proceedings", _("Can record the committee's meetings and recommendations")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "code"], name="committee_code_unique_per_organization"

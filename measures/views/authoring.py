@@ -34,7 +34,7 @@ from measures.plan_forms import (
 NOTHING_SAVED = gettext_lazy("Nothing was saved; see the messages next to the fields.")
 
 
-def _pick_organization(request, scope):
+def pick_organization(request, scope):
     """The organization named by ``?organization=`` among ``scope`` (404 outside it), or
     the first of them."""
     raw = request.GET.get("organization") or request.POST.get("organization")
@@ -46,7 +46,7 @@ def _pick_organization(request, scope):
     return scope.order_by("code").first()
 
 
-def _form_page(request, *, title: str, form, cancel: str, **extra):
+def form_page(request, *, title: str, form, cancel: str, **extra):
     if form.is_bound and form.errors:
         messages.error(request, NOTHING_SAVED)
     return render(
@@ -56,7 +56,7 @@ def _form_page(request, *, title: str, form, cancel: str, **extra):
     )
 
 
-def _save(form, call) -> bool:
+def save_form(form, call) -> bool:
     """Call the service with the valid form; a refusal goes next to the fields."""
     if not form.is_valid():
         return False
@@ -73,7 +73,7 @@ def _save(form, call) -> bool:
 @require_http_methods(["GET", "POST"])
 @scope_view(model=Organization, perm="author_plan")
 def measure_create(request, scope):
-    organization = _pick_organization(request, scope)
+    organization = pick_organization(request, scope)
     parent = None
     parent_raw = request.GET.get("parent", "")
     if parent_raw:
@@ -113,7 +113,7 @@ def measure_create(request, scope):
         )
         created.append(measure)
 
-    if request.method == "POST" and _save(form, create):
+    if request.method == "POST" and save_form(form, create):
         messages.success(request, _("The measure %(code)s was added.") % {"code": created[0].code})
         return redirect("measure-detail", created[0].pk)
     title = (
@@ -121,7 +121,7 @@ def measure_create(request, scope):
         if parent
         else _("New countermeasure — %(org)s") % {"org": organization}
     )
-    return _form_page(
+    return form_page(
         request,
         title=title,
         form=form,
@@ -154,10 +154,10 @@ def measure_edit(request, measure):
             reason=data["reason"],
         )
 
-    if request.method == "POST" and _save(form, update):
+    if request.method == "POST" and save_form(form, update):
         messages.success(request, _("The measure was changed."))
         return redirect("measure-detail", measure.pk)
-    return _form_page(
+    return form_page(
         request,
         title=_("Edit %(code)s") % {"code": measure.code},
         form=form,
@@ -171,7 +171,7 @@ def measure_edit(request, measure):
 @object_view(model=Countermeasure, perm="plan_countermeasure")
 def measure_archive(request, measure):
     form = ArchiveForm(request.POST)
-    if _save(
+    if save_form(
         form,
         lambda data: services.countermeasure_archive(
             measure=measure, actor=request.user, reason=data["reason"]
@@ -181,7 +181,7 @@ def measure_archive(request, measure):
             request, _("The measure %(code)s was withdrawn from the plan.") % {"code": measure.code}
         )
         return redirect("measure-list")
-    return _form_page(
+    return form_page(
         request,
         title=_("Edit %(code)s") % {"code": measure.code},
         form=MeasureForm(organization=measure.organization, measure=measure),
@@ -209,7 +209,7 @@ def measure_move(request, measure):
 @object_view(model=Countermeasure, perm="plan_countermeasure")
 def measure_reflect(request, measure):
     form = ReflectionForm(request.POST, organization=measure.organization)
-    if _save(
+    if save_form(
         form,
         lambda data: services.recommendation_link_measure(
             recommendation=data["recommendation"],
@@ -220,7 +220,7 @@ def measure_reflect(request, measure):
     ):
         messages.success(request, _("The recommendation was linked."))
         return redirect("measure-detail", measure.pk)
-    return _form_page(
+    return form_page(
         request,
         title=_("Link a recommendation to %(code)s") % {"code": measure.code},
         form=form,
@@ -237,9 +237,9 @@ def _authored(user):
 @require_http_methods(["GET", "POST"])
 @scope_view(model=Organization, perm="author_plan")
 def perspective_list(request, scope):
-    organization = _pick_organization(request, scope)
+    organization = pick_organization(request, scope)
     form = PerspectiveForm(request.POST or None)
-    if request.method == "POST" and _save(
+    if request.method == "POST" and save_form(
         form,
         lambda data: services.perspective_create(
             organization=organization,
@@ -278,7 +278,7 @@ def perspective_list(request, scope):
 def perspective_edit(request, perspective):
     initial = {"name": perspective.name, "position": perspective.position}
     form = PerspectiveForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and _save(
+    if request.method == "POST" and save_form(
         form,
         lambda data: services.perspective_update(
             perspective=perspective,
@@ -292,7 +292,7 @@ def perspective_edit(request, perspective):
         return redirect(
             reverse("perspective-list") + f"?organization={perspective.organization_id}"
         )
-    return _form_page(
+    return form_page(
         request,
         title=_("Edit perspective %(name)s") % {"name": perspective.name},
         form=form,
@@ -304,9 +304,9 @@ def perspective_edit(request, perspective):
 @require_http_methods(["GET", "POST"])
 @scope_view(model=Organization, perm="author_plan")
 def root_cause_create(request, scope):
-    organization = _pick_organization(request, scope)
+    organization = pick_organization(request, scope)
     form = RootCauseForm(request.POST or None, organization=organization)
-    if request.method == "POST" and _save(
+    if request.method == "POST" and save_form(
         form,
         lambda data: incident_services.root_cause_create(
             organization=organization,
@@ -321,7 +321,7 @@ def root_cause_create(request, scope):
     ):
         messages.success(request, _("The root cause was added."))
         return redirect("root-causes")
-    return _form_page(
+    return form_page(
         request,
         title=_("New root cause — %(org)s") % {"org": organization},
         form=form,
@@ -348,7 +348,7 @@ def root_cause_edit(request, root_cause):
     form = RootCauseForm(
         request.POST or None, organization=root_cause.organization, initial=initial, editing=True
     )
-    if request.method == "POST" and _save(
+    if request.method == "POST" and save_form(
         form,
         lambda data: incident_services.root_cause_update(
             root_cause=root_cause,
@@ -362,7 +362,7 @@ def root_cause_edit(request, root_cause):
     ):
         messages.success(request, _("The root cause was changed."))
         return redirect("root-causes")
-    return _form_page(
+    return form_page(
         request,
         title=_("Edit root cause %(label)s") % {"label": root_cause.label},
         form=form,

@@ -11,6 +11,7 @@ from core.ui import as_of as requested_as_of
 from governance.decorators import login_view, object_view
 from governance.models import AuditEvent, Committee, RegulatoryAction
 from governance.permissions import visible_to
+from governance.services import committee_may_record
 from measures.models import RecommendationReflection, RequiredItemCoverage
 from measures.selectors import measures_visible_to
 
@@ -50,6 +51,7 @@ def committee_detail(request, committee):
             "members": committee.memberships.filter(archived_at__isnull=True),
             "recommendations": recommendations,
             "as_of": requested_as_of(request),
+            "may_record": committee_may_record(request.user, committee),
         },
     )
 

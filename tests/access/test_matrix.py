@@ -4,13 +4,17 @@ A URL whose name has no entry in MATRIX fails ``test_every_url_has_an_entry``: a
 view means saying here who may use it.
 """
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from governance.models import Committee
-from incidents.models import Incident, RootCause
+from governance import services as gov
+from governance.models import Committee, Meeting
+from incidents.models import AffectedSystem, Incident, RootCause
 from measures import services as ms
 from measures.models import Countermeasure, Perspective
+from tests import factories
 from tests.conftest import read
 
 ROLES = [
@@ -54,6 +58,22 @@ def _report(ctx):
 
 def _change_request(ctx):
     return ctx["change_request"].pk
+
+
+def _pg_system(ctx):
+    return AffectedSystem.objects.get(organization__code="chubu-pg", code="takuso").pk
+
+
+def _pg_action(ctx):
+    return ctx["action"].pk
+
+
+def _meeting(ctx):
+    return Meeting.objects.get(committee__code="neutrality", number=1).pk
+
+
+def _recommendation(ctx):
+    return ctx["recommendation"].pk
 
 
 def _pg_perspective(ctx):
@@ -124,8 +144,29 @@ PG_PROPOSERS = {
     "superuser": 200,
 }
 
+# A committee's proceedings: its company's second line (and its secretariat) write them;
+# who else sees the committee may not.
+PROCEEDINGS = {
+    None: LOGIN,
+    **NOT_PG,
+    **COMMITTEE_READERS,
+    "pg_chief": 403,
+    "pg_auditor": 403,
+    "committee_member": 403,
+}
+
 # name: (method, object id factory or None, {role: status})
 MATRIX = {
+    "incident-create": ("get", None, AUTHORS),
+    "incident-edit": ("get", _pg_incident, PG_REFERENCE_AUTHORS),
+    "system-list": ("get", None, AUTHORS),
+    "system-edit": ("get", _pg_system, PG_REFERENCE_AUTHORS),
+    "regulatory-create": ("get", None, AUTHORS),
+    "regulatory-edit": ("get", _pg_action, PG_REFERENCE_AUTHORS),
+    "meeting-create": ("get", _committee, PROCEEDINGS),
+    "recommendation-create": ("get", _committee, PROCEEDINGS),
+    "meeting-edit": ("get", _meeting, PROCEEDINGS),
+    "recommendation-edit": ("get", _recommendation, PROCEEDINGS),
     "measure-create": ("get", None, AUTHORS),
     "measure-edit": ("get", _pg_measure_owned_by_head_office, PG_AUTHORS),
     "measure-archive": ("post", _pg_measure_owned_by_head_office, PG_AUTHORS),
@@ -311,7 +352,22 @@ def test_matrix(role, client_for, evidence, finished_report, people):
         reason="組織改編待ち",
         actor=people["pg_promoter"],
     )
-    ctx = {"evidence": evidence, "report": finished_report, "change_request": change}
+    committee = Committee.objects.get(code="neutrality")
+    ctx = {
+        "evidence": evidence,
+        "report": finished_report,
+        "change_request": change,
+        "action": factories.regulatory_action(
+            organization=committee.organization, items=["体制の整備"]
+        ),
+        "recommendation": gov.recommendation_record(
+            committee=committee,
+            number=1,
+            text="提言",
+            received_on=dt.date(2023, 5, 1),
+            actor=None,
+        ),
+    }
     got, wanted = {}, {}
     for name, (method, factory, expected) in MATRIX.items():
         if name in ("logout", "logout-everywhere"):
