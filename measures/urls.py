@@ -3,6 +3,7 @@ from django.urls import path
 from measures import api
 from measures.views import (
     authoring,
+    bulk,
     changes,
     committees,
     dashboard,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("measures/", lists.measure_list, name="measure-list"),
     path("measures/export.xlsx", lists.measure_export, name="measure-export"),
     path("measures/new/", authoring.measure_create, name="measure-create"),
+    path("measures/bulk-status/", bulk.measure_bulk_status, name="measure-bulk-status"),
     path("measures/<int:pk>/", detail.measure_detail, name="measure-detail"),
     path("measures/<int:pk>/edit/", authoring.measure_edit, name="measure-edit"),
     path("measures/<int:pk>/withdraw/", authoring.measure_archive, name="measure-archive"),

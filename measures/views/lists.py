@@ -56,7 +56,7 @@ def _filter_form(request) -> MeasureFilterForm:
     )
 
 
-def _list_request(request):
+def list_request(request):
     """(form, as_of, filters, sort, valid) of a list or export request."""
     form = _filter_form(request)
     as_of = requested_as_of(request)
@@ -68,7 +68,7 @@ def _list_request(request):
 
 
 def _rows_for(request):
-    form, as_of, filters, sort, valid = _list_request(request)
+    form, as_of, filters, sort, valid = list_request(request)
     if not valid:
         return form, as_of, []
     rows = measure_rows(
@@ -82,7 +82,7 @@ def _list_page(request):
     the filters nor the order depend on the state, the page is cut in the database;
     otherwise every visible measure's status (not its phrase) is read to filter and sort
     them, then the page is cut. The list stays fast with thousands of measures."""
-    form, as_of, filters, sort, valid = _list_request(request)
+    form, as_of, filters, sort, valid = list_request(request)
     if not valid:
         return form, as_of, Paginator([], PAGE_SIZE).get_page(1), 0
     if paged_in_database(filters, sort):

@@ -181,6 +181,7 @@ MATRIX = {
     "root-cause-create": ("get", None, AUTHORS),
     "root-cause-edit": ("get", _pg_root_cause, PG_REFERENCE_AUTHORS),
     "change-request-list": ("get", None, _all(200)),
+    "measure-bulk-status": ("get", None, _all(200)),
     "change-request-create": ("post", _pg_measure_owned_by_head_office, PG_PROPOSERS),
     # Decided (an empty form: shown again) before it is withdrawn by its requester.
     "change-request-decide": ("post", _change_request, PG_AUTHORS),

@@ -41,6 +41,7 @@ PAGES = {
     ),
     "change-request-list": lambda: reverse("change-request-list"),
     "perspective-list": lambda: reverse("perspective-list"),
+    "measure-bulk-status": lambda: reverse("measure-bulk-status"),
 }
 # Pinned: a change here is a change in how much a page asks of the database (besides the
 # session's own reads and writes). The pages that show phrases read them from the stored
@@ -69,6 +70,7 @@ EXPECTED = {
     "measure-edit": 13,
     "change-request-list": 5,
     "perspective-list": 7,
+    "measure-bulk-status": 9,
 }
 
 
