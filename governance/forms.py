@@ -1,7 +1,10 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import AuditEvent
+from core.forms import DayField
+from governance.models import AuditEvent, RoleAssignment
 
 
 class OTPTokenForm(forms.Form):
@@ -52,3 +55,38 @@ class AuditFilterForm(forms.Form):
         if data.get("until"):
             events = events.filter(at__date__lte=data["until"])
         return events
+
+
+class DeputyForm(forms.Form):
+    """``deputy_appoint``'s arguments; the deputy is named by user name."""
+
+    assignment = forms.ModelChoiceField(label=_("role"), queryset=RoleAssignment.objects.none())
+    deputy = forms.CharField(label=_("deputy (user name)"), max_length=150)
+    valid_from = DayField(label=_("from"))
+    valid_to = DayField(label=_("to (last day)"))
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+    def __init__(self, *args, user, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = (
+            RoleAssignment.objects.filter(user=user, archived_at__isnull=True)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+            .select_related("org_unit__organization")
+        )
+
+    def clean_deputy(self):
+        name = self.cleaned_data["deputy"].strip()
+        person = get_user_model().objects.filter(username=name, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError(_("No active account has this user name."))
+        return person
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("valid_from")
+            and data.get("valid_to")
+            and data["valid_to"] < data["valid_from"]
+        ):
+            self.add_error("valid_to", _("The end date precedes the start date."))
+        return data

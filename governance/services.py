@@ -23,6 +23,7 @@ from governance.models import (
     AuditEvent,
     Committee,
     CommitteeMembership,
+    Deputyship,
     Meeting,
     Organization,
     OrgUnit,
@@ -166,7 +167,10 @@ def _after_role_change(assignment: RoleAssignment, *, action: str, actor) -> Non
         },
     )
     permissions.access_group_for_role(org_unit=assignment.org_unit, role=assignment.role)
-    permissions.access_sync_user(assignment.user, today=timezone.localdate(), actor=actor)
+    today = timezone.localdate()
+    permissions.access_sync_user(assignment.user, today=today, actor=actor)
+    for deputyship in assignment.deputyships.select_related("deputy"):
+        permissions.access_sync_user(deputyship.deputy, today=today, actor=actor)
 
 
 def _lock_person(user) -> None:
@@ -498,3 +502,87 @@ def required_item_add(*, action: RegulatoryAction, text: str, actor, reason: str
     save_tracked(item, actor=actor, reason=reason or _("Required item added"))
     audit_record(action=AuditEvent.Action.CHANGED, actor=actor, obj=action)
     return item
+
+
+# -- deputies (代行) ------------------------------------------------------------------------
+@transaction.atomic
+def deputy_appoint(
+    *,
+    assignment: RoleAssignment,
+    deputy,
+    valid_from: dt.date,
+    valid_to: dt.date,
+    reason: str,
+    actor,
+) -> Deputyship:
+    """Name ``deputy`` to stand in for ``assignment``'s holder from ``valid_from`` to
+    ``valid_to`` (inclusive). Only the holder (or an administrator) names a deputy; the
+    deputy gets the role's rights for those days, while the role is held."""
+    if actor is not None and actor.pk != assignment.user_id and not actor.is_superuser:
+        raise ValidationError(
+            _("Only the holder of the role names a deputy for it."), code="not_holder"
+        )
+    if deputy.pk == assignment.user_id:
+        raise refusal("deputy", _("You cannot be your own deputy."), code="self")
+    if not deputy.is_active:
+        raise refusal("deputy", _("This account is not active."), code="inactive")
+    if not reason.strip():
+        raise refusal("reason", _("Say why a deputy is needed."), code="reason_required")
+    if valid_from < assignment.valid_from or (
+        assignment.valid_to is not None and valid_to > assignment.valid_to
+    ):
+        raise refusal(
+            "valid_to",
+            _("A deputyship lies within the period the role is held."),
+            code="outside_role",
+        )
+    deputyship = Deputyship(
+        assignment=assignment,
+        deputy=deputy,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=reason,
+        appointed_by=actor,
+    )
+    save_tracked(deputyship, actor=actor, reason=reason)
+    audit_record(
+        action=AuditEvent.Action.DEPUTY_APPOINTED,
+        actor=actor,
+        organization_id=assignment.org_unit.organization_id,
+        object_type="governance.Deputyship",
+        object_id=str(deputyship.pk),
+        object_repr=str(deputyship)[:300],
+        details={
+            "deputy": deputy.get_username(),
+            "for": assignment.user.get_username(),
+            "role": assignment.role,
+            "unit": assignment.org_unit.code,
+            "valid_from": valid_from.isoformat(),
+            "valid_to": valid_to.isoformat(),
+        },
+    )
+    permissions.access_group_for_role(org_unit=assignment.org_unit, role=assignment.role)
+    permissions.access_sync_user(deputy, today=timezone.localdate(), actor=actor)
+    return deputyship
+
+
+@transaction.atomic
+def deputy_end(*, deputyship: Deputyship, actor, today: dt.date | None = None) -> Deputyship:
+    """End a deputyship now (yesterday is its last day; one not yet begun is withdrawn)."""
+    today = today or timezone.localdate()
+    deputyship = Deputyship.objects.select_for_update().get(pk=deputyship.pk)
+    if deputyship.valid_from >= today:
+        deputyship.archived_at = timezone.now()
+    elif deputyship.valid_to >= today:
+        deputyship.valid_to = today - dt.timedelta(days=1)
+    save_tracked(deputyship, actor=actor, reason=_("Deputyship ended"), validate=False)
+    audit_record(
+        action=AuditEvent.Action.DEPUTY_ENDED,
+        actor=actor,
+        organization_id=deputyship.assignment.org_unit.organization_id,
+        object_type="governance.Deputyship",
+        object_id=str(deputyship.pk),
+        object_repr=str(deputyship)[:300],
+    )
+    permissions.access_sync_user(deputyship.deputy, today=today, actor=actor)
+    return deputyship

@@ -14,10 +14,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,13 +27,15 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.forms import apply_service_errors
 from core.ui import as_of as requested_as_of
-from governance import accounts
+from governance import accounts, services
 from governance.audit import audit_record, audit_write_csv
 from governance.decorators import login_view, public_view, scope_view
-from governance.forms import AuditFilterForm, OTPTokenForm
+from governance.forms import AuditFilterForm, DeputyForm, OTPTokenForm
 from governance.models import (
     AuditEvent,
+    Deputyship,
     Organization,
     OrgUnit,
     Role,
@@ -80,6 +83,10 @@ def logout_everywhere(request):
 @login_view
 def account(request):
     today = timezone.localdate()
+    return _account_page(request, today, DeputyForm(user=request.user, today=today))
+
+
+def _account_page(request, today, deputy_form):
     roles = (
         RoleAssignment.objects.filter(user=request.user, archived_at__isnull=True)
         .select_related("org_unit__organization")
@@ -88,11 +95,19 @@ def account(request):
     sessions = UserSession.objects.filter(user=request.user, ended_at__isnull=True).order_by(
         "-last_seen_at"
     )
+    deputies = Deputyship.objects.filter(archived_at__isnull=True, valid_to__gte=today)
     return render(
         request,
         "accounts/account.html",
         {
             "roles": [(r, r.is_active_on(today)) for r in roles],
+            "my_deputies": deputies.filter(assignment__user=request.user).select_related(
+                "deputy", "assignment__org_unit"
+            ),
+            "standing_in": deputies.filter(deputy=request.user).select_related(
+                "assignment__user", "assignment__org_unit"
+            ),
+            "deputy_form": deputy_form,
             "sessions": sessions,
             "current_key": request.session.session_key,
             "has_device": request.user.totpdevice_set.filter(confirmed=True).exists(),
@@ -300,3 +315,33 @@ def health(request):
     response = JsonResponse(body, status=200 if healthy else 503)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_POST
+@login_view
+def deputy_appoint(request):
+    """Name a deputy (代行) for one of the person's own roles."""
+    today = timezone.localdate()
+    form = DeputyForm(request.POST, user=request.user, today=today)
+    if form.is_valid():
+        try:
+            services.deputy_appoint(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The deputy was named."))
+            return redirect("account")
+    messages.error(request, _("Nothing was saved; see the messages next to the fields."))
+    return _account_page(request, today, form)
+
+
+@require_POST
+@login_view
+def deputy_end(request, pk: int):
+    """End a deputyship of one of the person's own roles (404 for anyone else's)."""
+    deputyship = Deputyship.objects.filter(pk=pk, assignment__user=request.user).first()
+    if deputyship is None:
+        raise Http404
+    services.deputy_end(deputyship=deputyship, actor=request.user)
+    messages.success(request, _("The deputyship was ended."))
+    return redirect("account")

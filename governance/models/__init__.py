@@ -13,6 +13,7 @@ from governance.models.committees import (
 )
 from governance.models.organization import (
     ROLE_LINES,
+    Deputyship,
     Line,
     Organization,
     OrgUnit,
@@ -28,6 +29,7 @@ __all__ = [
     "AuditEvent",
     "Committee",
     "CommitteeMembership",
+    "Deputyship",
     "Line",
     "Meeting",
     "OrgUnit",

@@ -203,3 +203,55 @@ class RoleAssignment(ArchivableModel):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class Deputyship(ArchivableModel):
+    """代行: for the dates given, ``deputy`` holds the rights of ``assignment`` (another
+    person's role) while that role is held. What the deputy does is recorded under the
+    deputy's own account."""
+
+    assignment = models.ForeignKey(
+        RoleAssignment,
+        on_delete=models.PROTECT,
+        related_name="deputyships",
+        verbose_name=_("role stood in for"),
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deputyships",
+        verbose_name=_("deputy"),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), help_text=_("Last day of the deputyship."))
+    reason = models.CharField(_("reason"), max_length=300)
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appointed by"),
+    )
+
+    objects = ValidityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deputyship")
+        verbose_name_plural = _("deputyships")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=F("valid_from")), name="deputyship_valid_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} ← {self.assignment}"
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise refusal(
+                "valid_to", _("The end date precedes the start date."), code="end_before_start"
+            )

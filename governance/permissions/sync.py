@@ -24,6 +24,7 @@ from governance.models import (
     AuditEvent,
     Committee,
     CommitteeMembership,
+    Deputyship,
     Organization,
     OrgUnit,
     RecordShare,
@@ -244,6 +245,16 @@ def access_sync_user(user, *, today: dt.date, actor=None) -> tuple[int, int]:
         wanted.add(
             access_group_for_role(org_unit=assignment.org_unit, role=assignment.role).group_id
         )
+    # 代行: the role's group while both the deputyship and the role are held.
+    for deputyship in (
+        Deputyship.objects.active_on(today)
+        .filter(deputy=user, assignment__in=RoleAssignment.objects.active_on(today))
+        .select_related("assignment__org_unit__organization")
+    ):
+        assignment = deputyship.assignment
+        wanted.add(
+            access_group_for_role(org_unit=assignment.org_unit, role=assignment.role).group_id
+        )
     for membership in (
         CommitteeMembership.objects.active_on(today)
         .filter(user=user)
@@ -293,6 +304,7 @@ def access_sync_all_users(*, today: dt.date) -> tuple[int, int, int]:
         get_user_model()
         .objects.filter(
             Q(role_assignments__isnull=False)
+            | Q(deputyships__isnull=False)
             | Q(committee_memberships__isnull=False)
             | Q(groups__access__isnull=False)
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.dates import PrecisionDate
 from core.errors import refusal
 from core.history import save_tracked
-from governance.models import RoleAssignment
+from governance.models import Deputyship, RoleAssignment
 from measures.models import (
     Countermeasure,
     Nature,
@@ -262,16 +262,18 @@ def _check_verifier(measure: Countermeasure, *, actor, today: dt.date) -> None:
             ),
             code="self_verification",
         )
-    if (
-        measure.owner_unit_id
-        and RoleAssignment.objects.active_on(today)
+    if measure.owner_unit_id and (
+        RoleAssignment.objects.active_on(today)
         .filter(user=actor, org_unit_id=measure.owner_unit_id)
+        .exists()
+        or Deputyship.objects.active_on(today)
+        .filter(deputy=actor, assignment__org_unit_id=measure.owner_unit_id)
         .exists()
     ):
         raise ValidationError(
             _(
-                "You hold a role in the unit that owns this measure; someone outside it must "
-                "verify its effectiveness."
+                "You hold a role in the unit that owns this measure (or stand in for one); "
+                "someone outside it must verify its effectiveness."
             ),
             code="owner_verification",
         )

@@ -76,6 +76,10 @@ def _recommendation(ctx):
     return ctx["recommendation"].pk
 
 
+def _deputyship(ctx):
+    return ctx["deputyship"].pk
+
+
 def _pg_perspective(ctx):
     return Perspective.objects.filter(organization__code="chubu-pg").order_by("position")[0].pk
 
@@ -182,6 +186,10 @@ MATRIX = {
     "root-cause-edit": ("get", _pg_root_cause, PG_REFERENCE_AUTHORS),
     "change-request-list": ("get", None, _all(200)),
     "measure-bulk-status": ("get", None, _all(200)),
+    # An empty form: shown again with its errors.
+    "deputy-appoint": ("post", None, _all(200)),
+    # Only the role holder ends a deputyship of their role.
+    "deputy-end": ("post", _deputyship, _all(404) | {"pg_promoter": 302}),
     "change-request-create": ("post", _pg_measure_owned_by_head_office, PG_PROPOSERS),
     # Decided (an empty form: shown again) before it is withdrawn by its requester.
     "change-request-decide": ("post", _change_request, PG_AUTHORS),
@@ -354,7 +362,16 @@ def test_matrix(role, client_for, evidence, finished_report, people):
         actor=people["pg_promoter"],
     )
     committee = Committee.objects.get(code="neutrality")
+    promoter_role = people["pg_promoter"].role_assignments.get()
     ctx = {
+        "deputyship": gov.deputy_appoint(
+            assignment=promoter_role,
+            deputy=people["pg_branch_promoter"],
+            valid_from=promoter_role.valid_from,
+            valid_to=dt.date(2099, 12, 31),
+            reason="代行",
+            actor=None,
+        ),
         "evidence": evidence,
         "report": finished_report,
         "change_request": change,
