@@ -58,17 +58,20 @@ class MeasureState(NamedTuple):
     progress: tuple[int, int] | None = None
 
     @property
+    def partly_done(self) -> bool:
+        """A parent some of whose sub-items are done and some not."""
+        return self.progress is not None and 0 < self.progress[0] < self.progress[1]
+
+    @property
     def status_label(self) -> str:
         """The status; a parent with some sub-items done and some not reads as 「一部実施
         （3/5）」, not as its least advanced sub-item's status (which it keeps for the
         filters, the overdue test and the reminders)."""
-        if self.progress is not None:
-            done, counted = self.progress
-            if 0 < done < counted:
-                return gettext("partly implemented (%(done)d/%(counted)d)") % {
-                    "done": done,
-                    "counted": counted,
-                }
+        if self.partly_done:
+            return gettext("partly implemented (%(done)d/%(counted)d)") % {
+                "done": self.progress[0],
+                "counted": self.progress[1],
+            }
         return Status(self.status).label
 
     @property

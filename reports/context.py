@@ -9,14 +9,22 @@ from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.spreadsheets import sheet_append, sheet_title
-from governance.models import Committee, Meeting, OrgUnit, RoleAssignment
+from governance.models import (
+    Committee,
+    Meeting,
+    OrgUnit,
+    RegulatoryAction,
+    RequiredItem,
+    RoleAssignment,
+)
 from incidents.models import Incident, RootCause
 from measures.asof import measure_states_as_of
 from measures.charts import status_bars
-from measures.models import Countermeasure
+from measures.models import Countermeasure, RequiredItemCoverage
 from measures.selectors import status_counts
 from measures.statuses import Status, is_due_within
 from reports.changes import LATE, PLAN, PROGRESS, report_changes
@@ -129,10 +137,30 @@ def report_context(
             "reflections__measure",
         )
         .order_by("number"),
+        "regulatory": _required_items(orgs),
         "hierarchy": hierarchy,
         "generated_at": read_at,
         "css": PRINT_CSS.read_text(encoding="utf-8"),
     }
+
+
+def _required_items(orgs):
+    """The regulator's actions to these organizations, each required item with the
+    measures (in the plan) that cover it."""
+    coverage = RequiredItemCoverage.objects.filter(
+        archived_at__isnull=True, measure__archived_at__isnull=True
+    ).select_related("measure")
+    items = (
+        RequiredItem.objects.filter(archived_at__isnull=True)
+        .order_by("number")
+        .prefetch_related(Prefetch("coverage", queryset=coverage, to_attr="covered_by"))
+    )
+    return (
+        RegulatoryAction.objects.filter(organization__in=orgs, archived_at__isnull=True)
+        .select_related("organization")
+        .prefetch_related(Prefetch("required_items", queryset=items, to_attr="items"))
+        .order_by("issued_on", "pk")
+    )
 
 
 def report_xlsx(*, committee: Committee, as_of: dt.date) -> bytes:

@@ -138,3 +138,28 @@ def test_bench_report_runs_and_keeps_nothing(seed):
     assert "53 measures" in out.getvalue() and "pages" in out.getvalue()
     assert Countermeasure.objects.count() == before
     assert not Report.objects.exists()
+
+
+def test_a_parent_partly_done_and_the_required_items_with_their_measures(seed):
+    """MZ-05 (3 of 5 sub-items done) reads as partly done; an order's items show the
+    measures that cover them, or 対策なし."""
+    from governance.models import Organization
+    from measures import services
+    from tests import factories
+
+    miraiz = Organization.objects.get(code="chubu-miraiz")
+    action = factories.regulatory_action(
+        organization=miraiz, items=["情報管理体制の整備", "研修の実施"]
+    )
+    services.required_item_link_measure(
+        required_item=action.required_items.get(number=1),
+        measure=Countermeasure.objects.get(code="MZ-06"),
+        note="",
+        actor=None,
+    )
+    pdf, _pages = report_pdf(committee=Committee.objects.get(code="joint-review"), as_of=SEED_DATE)
+    text = _squash("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "開発工程の統制強化（情報・行為G）（一部実施（3/5））" in text  # MZ-05's last sub-item
+    assert "規制当局の要求事項と対応する対策" in text
+    assert "1情報管理体制の整備MZ-06" in text
+    assert "2研修の実施対策なし" in text
