@@ -34,7 +34,7 @@ def test_promoter_records_an_overdue_measure_as_implemented(page, live_seed):
     overdue.get_by_role("link", name="PG-06").click()
     expect(page.locator("#phrase")).to_have_text("2023年7月より実施予定")
     page.get_by_label("状況", exact=True).select_option("implemented")
-    page.get_by_label("発生日", exact=True).fill("2024年3月")
+    page.get_by_label("実施日", exact=True).fill("2024年3月")
     page.get_by_label("備考", exact=True).fill("推進者向け教材で第1回教育を実施")
     page.get_by_role("button", name="記録", exact=True).click()
     expect(page.get_by_text("状況を記録しました。")).to_be_visible()
@@ -59,8 +59,8 @@ def test_invalid_input_is_explained_in_the_page(page, live_seed):
     )
     sign_in(page, "pg-promoter")
     page.goto(f"/measures/{measure.pk}/")
-    page.get_by_label("状況", exact=True).select_option("on_hold")
-    page.get_by_label("発生日", exact=True).fill("2023年3月")
+    page.get_by_label("状況", exact=True).select_option("implemented")
+    page.get_by_label("実施日", exact=True).fill("2023年3月")
     page.get_by_role("button", name="記録", exact=True).click()
     expect(page.locator("#status-panel")).to_contain_text("より前の日付です")
     assert StatusEvent.objects.filter(measure=measure).count() == 1
@@ -79,10 +79,16 @@ def test_second_line_verifies_effectiveness(page, live_seed):
     _set_up_second_factor(page)
     expect(page.get_by_text("二要素認証を有効にしました。")).to_be_visible()
     measure = Countermeasure.objects.get(code="PG-01")
+    services.countermeasure_update(
+        measure=measure,
+        effectiveness_criteria="全利用者がパスワードを変更していること",
+        actor=None,
+        reason="有効性の判定基準の設定",
+    )
     page.goto(f"/measures/{measure.pk}/")
     verify = page.locator("form[action$='/verify/']")
     verify.get_by_label("判定").select_option("yes")
-    verify.get_by_label("発生日").fill("2023年9月")
+    verify.get_by_label("確認日").fill("2023年9月")
     verify.get_by_label("確認内容").fill("全利用者のパスワード変更を確認")
     verify.get_by_role("button", name="確認結果を記録").click()
     expect(page.get_by_text("有効性の確認結果を記録しました。")).to_be_visible()
