@@ -47,4 +47,8 @@ def context(request) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     raw = request.GET.get("as_of", "")
-    return {"as_of_param": raw, "today": timezone.localdate()}
+    return {
+        "as_of_param": raw,
+        "as_of_shown": parse_as_of(raw) if raw else None,
+        "today": timezone.localdate(),
+    }

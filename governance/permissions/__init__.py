@@ -11,6 +11,7 @@ daily sync (and the first request of each day) applies start and end dates.
 Apps register the models they guard with ``register``; governance does not import them."""
 
 from governance.permissions.reads import (
+    codenames_held,
     get_for_user_or_404,
     granted_pks,
     held_on_row,
@@ -55,6 +56,7 @@ __all__ = [
     "access_sync_objects",
     "access_sync_organization",
     "access_sync_user",
+    "codenames_held",
     "get_for_user_or_404",
     "granted_pks",
     "guarded_models",

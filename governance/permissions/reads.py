@@ -125,6 +125,19 @@ def _grants(user, model: type[models.Model], perm: str) -> QuerySet:
     )
 
 
+def codenames_held(user, model: type[models.Model]) -> frozenset[str]:
+    """The codenames ``user`` holds on at least one ``model`` object, in one query (the
+    header asks two questions of every page)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    content_type = ContentType.objects.get_for_model(model)
+    return frozenset(
+        GroupObjectPermission.objects.filter(content_type=content_type, group__user=user)
+        .values_list("permission__codename", flat=True)
+        .distinct()
+    )
+
+
 def perms_on(user, obj: models.Model) -> frozenset[str]:
     """The codenames ``user`` holds on ``obj``: what ``user.has_perm(perm, obj)`` answers
     for each (Django's model backend ignores object checks; guardian's answers them, and

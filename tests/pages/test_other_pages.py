@@ -200,3 +200,19 @@ def test_committee_member_sees_that_a_recommendation_is_reflected(people, client
     page = client_for("committee_member").get(reverse("committee-detail", args=[committee.pk]))
     assert "閲覧できない1件の対策に反映" in page.content.decode()
     assert "未反映" not in page.content.decode()
+
+
+def test_a_past_or_future_date_is_announced_on_every_page(client_for):
+    client = client_for("pg_promoter")
+    past = client.get(reverse("measure-list"), {"as_of": "2023-05-12"}).content.decode()
+    assert "過去日表示中：2023年5月12日時点の状況です。" in past
+    future = client.get(reverse("home"), {"as_of": "2999-01-01"}).content.decode()
+    assert "未来の日付（2999年1月1日）を表示中" in future
+    today = client.get(reverse("home")).content.decode()
+    assert "過去日表示中" not in today and "未来の日付" not in today
+
+
+def test_the_header_links_the_audit_log_only_for_those_who_may_open_it(client_for):
+    audit = reverse("audit-list")
+    assert f'href="{audit}"' in client_for("pg_second").get(reverse("home")).content.decode()
+    assert f'href="{audit}"' not in client_for("pg_promoter").get(reverse("home")).content.decode()
