@@ -36,10 +36,11 @@ class MeasuresConfig(AppConfig):
                             "plan_countermeasure",
                         ),
                     ),
-                    # Auditors read everything and may comment (audit findings), never edit.
+                    # Auditors read everything and may comment (audit findings), never edit;
+                    # they give the verdict on the measures that call for the third line's.
                     "internal_auditor": (
                         permissions.ORGANIZATION,
-                        ("view_countermeasure", "comment_countermeasure"),
+                        ("view_countermeasure", "comment_countermeasure", "verify_effectiveness"),
                     ),
                     "viewer": (permissions.SUBTREE, ("view_countermeasure",)),
                 },

@@ -80,6 +80,11 @@ class MeasureForm(forms.Form):
         required=False,
         help_text=_("A month or a fiscal period means its last day."),
     )
+    third_line_verifies = forms.BooleanField(
+        label=_("the third line gives the verdict"),
+        required=False,
+        help_text=_("Internal audit, not the second line, verifies this measure's effectiveness."),
+    )
     required_items = forms.ModelMultipleChoiceField(
         label=_("regulator's required items it covers"),
         queryset=RequiredItem.objects.none(),
@@ -157,6 +162,7 @@ def _initial(measure: Countermeasure) -> dict:
         "planned_start": measure.planned_start.ja() if measure.planned_start else "",
         "due": measure.due.ja() if measure.due else "",
         "effectiveness_criteria": measure.effectiveness_criteria,
+        "third_line_verifies": measure.third_line_verifies,
         "effectiveness_check_due": (
             PrecisionDate(measure.effectiveness_check_due, Precision.DAY).ja()
             if measure.effectiveness_check_due

@@ -154,6 +154,11 @@ class Countermeasure(ArchivableModel):
     due_on_precision = precision_field()
     effectiveness_criteria = models.TextField(_("effectiveness criteria"), blank=True)
     effectiveness_check_due = models.DateField(_("effectiveness check due"), null=True, blank=True)
+    third_line_verifies = models.BooleanField(
+        _("the third line gives the verdict"),
+        default=False,
+        help_text=_("Internal audit, not the second line, verifies this measure's effectiveness."),
+    )
     planned_on = models.DateField(
         _("in the plan since"),
         null=True,

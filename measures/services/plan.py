@@ -43,6 +43,7 @@ _UPDATABLE = {
     "due",
     "effectiveness_criteria",
     "effectiveness_check_due",
+    "third_line_verifies",
     "position",
 }
 
@@ -113,6 +114,7 @@ def countermeasure_create(
     due: PrecisionDate | None = None,
     effectiveness_criteria: str = "",
     effectiveness_check_due: dt.date | None = None,
+    third_line_verifies: bool = False,
     planned_on: dt.date | None = None,
     actor,
     reason: str = "",
@@ -144,6 +146,7 @@ def countermeasure_create(
         recurrence_months=recurrence_months,
         effectiveness_criteria=effectiveness_criteria,
         effectiveness_check_due=effectiveness_check_due,
+        third_line_verifies=third_line_verifies,
         planned_on=planned_on or timezone.localdate(),
     )
     measure.planned_start = planned_start

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.dates import PrecisionDate
 from core.errors import refusal
 from core.history import save_tracked
-from governance.models import Deputyship, RoleAssignment
+from governance.models import Deputyship, Role, RoleAssignment
 from measures.models import (
     Countermeasure,
     Nature,
@@ -235,6 +235,7 @@ def countermeasure_verify_effectiveness(
             "note", _("Say what was checked to verify effectiveness."), code="note_required"
         )
     if actor is not None:
+        _check_line(measure, actor=actor, today=today or timezone.localdate())
         _check_verifier(measure, actor=actor, today=today or timezone.localdate())
     status = Status.VERIFIED if effective else Status.NOT_EFFECTIVE
     event = StatusEvent(measure=measure, status=status, note=note, recorded_by=actor)
@@ -244,6 +245,30 @@ def countermeasure_verify_effectiveness(
         actor=actor,
         reason=_("Effectiveness verified: %(status)s") % {"status": Status(status).label},
     )
+
+
+def _check_line(measure: Countermeasure, *, actor, today: dt.date) -> None:
+    """A measure marked ``third_line_verifies`` is verified by an internal auditor of its
+    company; the others by the second line, not by internal audit."""
+    roles = set(
+        RoleAssignment.objects.active_on(today)
+        .filter(user=actor, org_unit__organization_id=measure.organization_id)
+        .values_list("role", flat=True)
+    )
+    if measure.third_line_verifies and Role.INTERNAL_AUDITOR not in roles:
+        raise ValidationError(
+            _("Internal audit (the third line) gives the verdict on this measure."),
+            code="third_line_required",
+        )
+    if (
+        not measure.third_line_verifies
+        and Role.INTERNAL_AUDITOR in roles
+        and Role.SECOND_LINE not in roles
+    ):
+        raise ValidationError(
+            _("The second line verifies this measure; internal audit reviews, not verifies."),
+            code="second_line_verifies",
+        )
 
 
 def _check_verifier(measure: Countermeasure, *, actor, today: dt.date) -> None:

@@ -56,7 +56,10 @@ def _detail_context(request, measure, **forms) -> dict:
     held = perms_on(request.user, measure)
     can = {
         "record": "record_status" in held,
-        "verify": "verify_effectiveness" in held,
+        # Auditors hold the verdict only on measures marked for the third line; the second
+        # line on the others (the service checks the same).
+        "verify": "verify_effectiveness" in held
+        and measure.third_line_verifies == ("reopen_countermeasure" not in held),
         "reopen": "reopen_countermeasure" in held,
         "comment": "comment_countermeasure" in held,
         "plan": "plan_countermeasure" in held,

@@ -226,3 +226,39 @@ def test_another_second_line_officer_verifies(people, pg06):
         today=TODAY,
     )
     assert event.status == Status.VERIFIED
+
+
+def test_a_measure_marked_for_the_third_line_is_verified_by_internal_audit(people, pg06):
+    services.countermeasure_update(
+        measure=pg06,
+        effectiveness_criteria="全推進者の受講",
+        third_line_verifies=True,
+        actor=people["pg_second"],
+        reason="監査部門による確認を要する",
+    )
+    _implemented_by_promoter(people, pg06)
+    verdict = {
+        "measure": pg06,
+        "effective": True,
+        "effective_on": month(2023, 6),
+        "note": "受講記録を確認",
+        "today": TODAY,
+    }
+    with refused("third_line_required"):
+        services.countermeasure_verify_effectiveness(actor=people["pg_second"], **verdict)
+    event = services.countermeasure_verify_effectiveness(actor=people["pg_auditor"], **verdict)
+    assert event.recorded_by == people["pg_auditor"]
+
+
+def test_internal_audit_does_not_verify_the_second_lines_measures(people, pg06):
+    factories.with_criteria(pg06, actor=people["pg_second"])
+    _implemented_by_promoter(people, pg06)
+    with refused("second_line_verifies"):
+        services.countermeasure_verify_effectiveness(
+            measure=pg06,
+            effective=True,
+            effective_on=month(2023, 6),
+            note="確認",
+            actor=people["pg_auditor"],
+            today=TODAY,
+        )
