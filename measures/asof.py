@@ -287,6 +287,7 @@ class MeasureFacts(NamedTuple):
     organization_id: int
     organization_label: str
     perspective_name: str
+    perspective_position: int
     due_on: dt.date | None
     due: PrecisionDate | None  # read once: the dashboard's lists test it several times
     planned_start: PrecisionDate | None
@@ -319,6 +320,7 @@ def measure_facts_as_of(
             org,
             short or name,
             perspective or "",
+            perspective_position or 0,
             due_on,
             stored_date(due_on, due_precision),
             stored_date(start_on, start_precision),
@@ -335,6 +337,7 @@ def measure_facts_as_of(
             short,
             name,
             perspective,
+            perspective_position,
             due_on,
             due_precision,
             start_on,
@@ -354,6 +357,7 @@ def measure_facts_as_of(
                 "organization__short_name",
                 "organization__name",
                 "perspective__name",
+                "perspective__position",
                 "due_on",
                 "due_on_precision",
                 "planned_start_on",

@@ -219,15 +219,25 @@ def status_counts(states: list[MeasureState]) -> dict:
     """{(organization, perspective name): {status: count}} for the summary table. A
     measure with sub-items is counted by its sub-items (MZ-05: one implemented, two
     running, two planned), not once by its least advanced one; a sub-item counts under
-    its parent's perspective."""
+    its parent's perspective. Perspectives in their set order (a plan by COSO component
+    reads 統制環境, リスク評価…, not in the order of their names)."""
     parents = {state.measure.parent_id for state in states if state.measure.parent_id}
-    perspective_of = {state.measure.pk: state.measure.perspective_name for state in states}
+    perspective_of = {
+        state.measure.pk: (state.measure.perspective_name, state.measure.perspective_position)
+        for state in states
+    }
     table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    order: dict[tuple[str, str], tuple] = {}
     for state in states:
         measure = state.measure
         if measure.pk in parents:
             continue
-        perspective = measure.perspective_name or perspective_of.get(measure.parent_id, "")
+        perspective, position = (
+            (measure.perspective_name, measure.perspective_position)
+            if measure.perspective_name
+            else perspective_of.get(measure.parent_id, ("", 0))
+        )
         key = (measure.organization_label, perspective)
+        order[key] = (measure.organization_label, position, perspective)
         table[key][state.status] += 1
-    return {key: dict(counts) for key, counts in sorted(table.items())}
+    return {key: dict(table[key]) for key in sorted(table, key=order.__getitem__)}

@@ -232,5 +232,9 @@ class Countermeasure(ArchivableModel):
     def perspective_name(self) -> str:
         return self.perspective.name if self.perspective else ""
 
+    @property
+    def perspective_position(self) -> int:
+        return self.perspective.position if self.perspective else 0
+
     def is_overdue(self, *, status: str, as_of: dt.date) -> bool:
         return is_overdue(self.due, status=status, as_of=as_of)

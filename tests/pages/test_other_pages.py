@@ -216,3 +216,12 @@ def test_the_header_links_the_audit_log_only_for_those_who_may_open_it(client_fo
     audit = reverse("audit-list")
     assert f'href="{audit}"' in client_for("pg_second").get(reverse("home")).content.decode()
     assert f'href="{audit}"' not in client_for("pg_promoter").get(reverse("home")).content.decode()
+
+
+def test_perspectives_are_counted_in_their_set_order_not_by_name(client_for):
+    counts = client_for("pg_second").get(reverse("home"), {"as_of": "2023-05-12"}).context["counts"]
+    assert [perspective for _org, perspective in counts] == [
+        "教育・意識・風土",
+        "システムコントロール",
+        "ガバナンス",
+    ]
