@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import PrecisionDateField
+from core.forms import DayField, PrecisionDateField
 from core.ui import EARLIEST, LATEST
 from core.widgets import QuickSelect
 from measures.models import Nature
@@ -100,8 +100,9 @@ class MeasureFilterForm(forms.Form):
         choices=[("", "---------"), *Nature.choices],
     )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
-    due_from = forms.DateField(label=_("due from"), required=False)
-    due_to = forms.DateField(label=_("due to"), required=False)
+    # The end of the due period is compared: 「2023年9月」 is due from 2023年9月30日 on.
+    due_from = DayField(label=_("due from"), required=False)
+    due_to = DayField(label=_("due to"), required=False)
     sort = forms.ChoiceField(
         label=_("sort"),
         required=False,

@@ -14,6 +14,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Collate
 
+from core.dates import Precision, PrecisionDate
 from governance.permissions import held_on_row, visible_to
 from measures.asof import measure_facts_as_of, measure_states_as_of, plan_position
 from measures.models import Countermeasure
@@ -36,6 +37,24 @@ def measures_visible_on_row(user) -> Q:
     return held_on_row(user, Countermeasure) & Q(archived_at__isnull=True)
 
 
+def _due_between(first: dt.date | None, last: dt.date | None) -> Q:
+    """Due (the end of the due period) on or after ``first`` and on or before ``last``.
+
+    The periods of one precision tile the calendar and ``due_on`` is its period's first
+    day, so per precision: the end is on or after ``first`` when the period starts on or
+    after the start of the period holding ``first``, and on or before ``last`` when it
+    starts before the period holding the day after ``last``."""
+    condition = Q()
+    for precision in Precision.values:
+        bounds = Q(due_on_precision=precision)
+        if first:
+            bounds &= Q(due_on__gte=PrecisionDate(first, precision).start)
+        if last:
+            bounds &= Q(due_on__lt=PrecisionDate(last + dt.timedelta(days=1), precision).start)
+        condition |= bounds
+    return condition
+
+
 def _narrowed(visible: QuerySet[Countermeasure], filters: dict) -> QuerySet[Countermeasure]:
     """``visible`` narrowed by the filters on stored fields (in the database): ``visible``
     itself, the same object, when none is given."""
@@ -49,10 +68,8 @@ def _narrowed(visible: QuerySet[Countermeasure], filters: dict) -> QuerySet[Coun
         measures = measures.filter(
             Q(incidents=filters["incident"]) | Q(root_causes__incidents=filters["incident"])
         )
-    if filters.get("due_from"):
-        measures = measures.filter(due_on__gte=filters["due_from"])
-    if filters.get("due_to"):
-        measures = measures.filter(due_on__lte=filters["due_to"])
+    if filters.get("due_from") or filters.get("due_to"):
+        measures = measures.filter(_due_between(filters.get("due_from"), filters.get("due_to")))
     if filters.get("q"):
         text = filters["q"]
         measures = measures.filter(

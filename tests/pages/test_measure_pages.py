@@ -512,3 +512,31 @@ def test_sort_by_status_orders_by_status(client_for):
     assert statuses == sorted(
         statuses, key=["planned", "in_progress", "implemented", "in_operation"].index
     )
+
+
+def test_due_filters_compare_the_end_of_the_period_and_read_japanese_dates(client_for, people):
+    pg = Organization.objects.get(code="chubu-pg")
+    september = factories.measure(
+        organization=pg, actor=people["superuser"], due=PrecisionDate.month(2023, 9)
+    )
+    client = client_for("pg_second")
+
+    def listed(**params) -> bool:
+        response = client.get(reverse("measure-list"), {"q": september.title, **params})
+        return september.code in _codes(response)
+
+    assert listed(due_from="2023/09/15")  # due by 2023-09-30, after the 15th
+    assert listed(due_from="2023年9月30日")
+    assert not listed(due_from="2023-10-01")
+    assert listed(due_to="2023-09-30")
+    assert not listed(due_to="2023年9月29日")
+
+
+def test_a_bad_filter_date_is_said_in_the_live_results(client_for):
+    response = client_for("pg_second").get(
+        reverse("measure-list"), {"due_from": "2023年13月"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "<html" not in body  # the partial htmx swaps in
+    assert "絞り込みを適用できませんでした" in body
+    assert "日付を書いてください" in body
