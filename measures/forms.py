@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DayField, PrecisionDateField
 from core.ui import EARLIEST, LATEST
 from core.widgets import QuickSelect
-from measures.models import Nature
+from measures.models import Nature, StatusEvent
 from measures.services.records import EVIDENCE_TYPES, MAX_COMMENT_CHARS, MAX_EVIDENCE_BYTES
 from measures.statuses import CHANGE_CONTROLLED, Status
 
@@ -138,6 +138,12 @@ class CommentForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
+    status_event = forms.ModelChoiceField(
+        label=_("supports the status entry"),
+        queryset=StatusEvent.objects.none(),
+        required=False,
+        empty_label=_("(the measure as a whole)"),
+    )
     file = forms.FileField(
         label=_("file"),
         help_text=format_lazy(
@@ -147,6 +153,16 @@ class EvidenceForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(EVIDENCE_TYPES))}),
     )
+
+    def __init__(self, *args, measure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if measure is not None:
+            self.fields["status_event"].queryset = measure.events.order_by(
+                "-effective_on_date", "-recorded_at"
+            )
+            self.fields["status_event"].label_from_instance = lambda e: (
+                f"{e.effective_on.ja()} {e.get_status_display()}"
+            )
 
 
 class ReopenForm(forms.Form):

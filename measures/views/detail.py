@@ -77,7 +77,9 @@ def _detail_context(request, measure, **forms) -> dict:
         "sub_states": sub_states,
         "events": events,
         "changes": changes,
-        "evidence": measure.evidence.filter(archived_at__isnull=True).select_related("uploaded_by"),
+        "evidence": measure.evidence.filter(archived_at__isnull=True).select_related(
+            "uploaded_by", "status_event"
+        ),
         "comments": measure.comments.filter(archived_at__isnull=True).select_related("author"),
         "escalations": measure.escalations.all(),
         "reflections": measure.reflections.filter(archived_at__isnull=True).select_related(
@@ -103,7 +105,7 @@ def _detail_context(request, measure, **forms) -> dict:
         "verify_form": forms.get("verify_form") or VerificationForm(prefix="verify"),
         "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(measure=measure),
     }
 
 
@@ -243,10 +245,14 @@ def measure_evidence_upload(request, measure):
     return _write(
         request,
         measure,
-        EvidenceForm(request.POST, request.FILES),
+        EvidenceForm(request.POST, request.FILES, measure=measure),
         "evidence_form",
         _("The evidence was attached."),
         lambda data: services.evidence_attach(
-            measure=measure, uploaded=data["file"], title=data["title"], actor=request.user
+            measure=measure,
+            uploaded=data["file"],
+            title=data["title"],
+            status_event=data["status_event"],
+            actor=request.user,
         ),
     )

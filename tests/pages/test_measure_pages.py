@@ -540,3 +540,22 @@ def test_a_bad_filter_date_is_said_in_the_live_results(client_for):
     assert "<html" not in body  # the partial htmx swaps in
     assert "絞り込みを適用できませんでした" in body
     assert "日付を書いてください" in body
+
+
+def test_evidence_is_attached_to_the_status_entry_it_supports(client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    measure = Countermeasure.objects.get(code="PG-04")
+    entry = measure.events.get()
+    client = client_for("pg_second")
+    response = client.post(
+        reverse("measure-evidence", args=[measure.pk]),
+        {
+            "title": "研修の受講記録",
+            "status_event": entry.pk,
+            "file": SimpleUploadedFile("受講記録.txt", "受講".encode(), content_type="text/plain"),
+        },
+    )
+    assert response.status_code == 302
+    assert measure.evidence.get().status_event == entry
+    page = client.get(reverse("measure-detail", args=[measure.pk])).content.decode()
+    assert "裏付ける記録：2023年2月 運用中" in page
