@@ -149,6 +149,10 @@ class Command(BaseCommand):
             "root causes": reverse("root-causes"),
             "incident": reverse("incident-detail", args=[incident.pk]),
             "responsibility": reverse("responsibility"),
+            "edit": reverse("measure-edit", args=[measure.pk]),
+            "new measure": reverse("measure-create") + f"?organization={org.pk}",
+            "bulk status (first 50)": reverse("measure-bulk-status"),
+            "bulk status, filtered": reverse("measure-bulk-status") + "?nature=continuous",
         }
         self.stdout.write(f"pages as a second-line officer of {org.code} ({visible.count():,})")
         for name, url in pages.items():

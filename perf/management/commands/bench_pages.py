@@ -57,6 +57,8 @@ class Command(BaseCommand):
             "root causes": reverse("root-causes"),
             "incidents": reverse("incident-list"),
             "responsibility": reverse("responsibility"),
+            "measure edit": reverse("measure-edit", args=[measure.pk]),
+            "bulk status": reverse("measure-bulk-status"),
         }
         self.stdout.write(
             f"{connection.vendor}, {Countermeasure.objects.count()} measures, "
