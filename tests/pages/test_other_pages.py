@@ -225,3 +225,12 @@ def test_perspectives_are_counted_in_their_set_order_not_by_name(client_for):
         "システムコントロール",
         "ガバナンス",
     ]
+
+
+def test_the_date_shown_is_kept_when_moving_between_pages(client_for):
+    page = client_for("pg_promoter").get(reverse("home"), {"as_of": "2023-05-12"})
+    body = page.content.decode()
+    assert f'href="{reverse("measure-list")}?as_of=2023-05-12"' in body
+    assert f'href="{reverse("root-causes")}?as_of=2023-05-12"' in body
+    today = client_for("pg_promoter").get(reverse("home")).content.decode()
+    assert f'href="{reverse("measure-list")}"' in today
