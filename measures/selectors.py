@@ -155,6 +155,19 @@ def measure_page_ids(*, user, filters: dict, sort: str) -> QuerySet:
     return measures.order_by(*_db_order(sort)).values_list("pk", flat=True)
 
 
+def recordable_page_ids(*, user, filters: dict, sort: str) -> QuerySet:
+    """``measure_page_ids`` of the measures ``user`` may record progress on, without the
+    parents whose status comes from their sub-items: the rows of the bulk status form."""
+    with_subs = Countermeasure.objects.filter(
+        parent__isnull=False, archived_at__isnull=True
+    ).values("parent_id")
+    measures = visible_to(
+        user, Countermeasure.objects.filter(archived_at__isnull=True), "record_status"
+    ).exclude(pk__in=with_subs)
+    measures = _narrowed(measures, filters).annotate(**plan_position())
+    return measures.order_by(*_db_order(sort)).values_list("pk", flat=True)
+
+
 def measure_ids_by_state(*, user, as_of: dt.date, filters: dict, sort: str) -> list[int]:
     """The ids of the visible, filtered measures whose state as of ``as_of`` passes the
     status and overdue filters, in the order of ``sort``, for a paginator: the states are

@@ -19,7 +19,7 @@ def test_two_rows_recorded_with_a_result_each(client_for):
     client = client_for("pg_second")
     url = reverse("measure-bulk-status") + "?q=教育"
     page = client.get(url)
-    shown = [s.measure.code for s, _form in page.context["rows"]]
+    shown = [row.state.measure.code for row in page.context["rows"]]
     assert {"PG-06", "PG-07"} <= set(shown)
     before = StatusEvent.objects.count()
     data = {
@@ -30,14 +30,15 @@ def test_two_rows_recorded_with_a_result_each(client_for):
     response = client.post(url, data)
     assert response.status_code == 200
     assert StatusEvent.objects.count() == before + 2
-    assert response.context["results"] == dict.fromkeys(_ids("PG-06", "PG-07"), "recorded")
+    recorded = {row.state.measure.code for row in response.context["rows"] if row.recorded}
+    assert recorded == {"PG-06", "PG-07"}
     assert "2件の状況を記録しました。" in read(response).decode()
 
 
 def test_one_refused_row_saves_nothing_and_says_which(client_for):
     client = client_for("pg_second")
     url = reverse("measure-bulk-status") + "?q=教育"
-    shown = [s.measure.code for s, _form in client.get(url).context["rows"]]
+    shown = [row.state.measure.code for row in client.get(url).context["rows"]]
     before = StatusEvent.objects.count()
     data = {
         "measure": _ids(*shown),
@@ -50,7 +51,9 @@ def test_one_refused_row_saves_nothing_and_says_which(client_for):
     body = read(response).decode()
     assert "保存されていません" in body
     assert "最新の記録" in body  # the refused row's own message
-    refused = [s.measure.code for s, form in response.context["rows"] if form.errors]
+    pk = Countermeasure.objects.get(code="PG-06").pk
+    assert f'name="m{pk}-effective_on" id="m{pk}-effective_on" value="2023年6月"' in body
+    refused = [row.state.measure.code for row in response.context["rows"] if row.errors]
     assert refused == ["PG-04"]
 
 
@@ -62,3 +65,10 @@ def test_a_row_outside_the_persons_measures_is_not_found(client_for):
     )
     assert response.status_code == 404
     assert StatusEvent.objects.count() == before
+
+
+def test_more_rows_than_the_page_holds_are_refused(client_for):
+    response = client_for("pg_second").post(
+        reverse("measure-bulk-status"), {"measure": [str(n) for n in range(1, 60)]}
+    )
+    assert response.status_code == 400

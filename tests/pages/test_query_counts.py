@@ -72,7 +72,7 @@ EXPECTED = {
     "measure-edit": 14,
     "change-request-list": 6,
     "perspective-list": 8,
-    "measure-bulk-status": 10,
+    "measure-bulk-status": 8,
 }
 
 
