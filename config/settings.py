@@ -56,6 +56,9 @@ THREELINES_DUE_SOON_DAYS = envint("THREELINES_DUE_SOON_DAYS", 30)
 THREELINES_EFFECTIVENESS_CHECK_DAYS = envint("THREELINES_EFFECTIVENESS_CHECK_DAYS", 30)
 # A request body larger than this is refused before it is read (evidence is at most 25 MB).
 THREELINES_MAX_REQUEST_BYTES = envint("THREELINES_MAX_REQUEST_BYTES", 30 * 1024 * 1024)
+# Refused reads and writes by one account in a day past which its company's second line is
+# alerted (dashboard and digest).
+THREELINES_DENIED_ALERT_THRESHOLD = envint("THREELINES_DENIED_ALERT_THRESHOLD", 20)
 THREELINES_BASE_URL = envstr("THREELINES_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Committee reports: what counts as upcoming, when a render is given up as lost.
 THREELINES_REPORT_UPCOMING_DAYS = envint("THREELINES_REPORT_UPCOMING_DAYS", 60)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
@@ -124,3 +125,20 @@ def audit_write_csv(events: Iterable[AuditEvent], stream) -> None:
                 str(event.details) if event.details else "",
             ]
         )
+
+
+def denied_over_threshold(*, day, organizations=None) -> list[dict]:
+    """The accounts whose refused reads and writes on ``day`` reached
+    ``THREELINES_DENIED_ALERT_THRESHOLD``: {actor_id, actor_name, organization_id, n}, most
+    first; within ``organizations`` (a queryset) when given."""
+    events = AuditEvent.objects.filter(
+        action=AuditEvent.Action.DENIED, at__date=day, actor__isnull=False
+    )
+    if organizations is not None:
+        events = events.filter(organization__in=organizations)
+    return list(
+        events.values("actor_id", "actor_name", "organization_id")
+        .annotate(n=models.Count("id"))
+        .filter(n__gte=settings.THREELINES_DENIED_ALERT_THRESHOLD)
+        .order_by("-n", "actor_name")
+    )

@@ -17,6 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from governance.audit import audit_record
+from governance.models import AuditEvent
 from governance.permissions import get_for_user_or_404, perm_name, visible_to
 
 
@@ -26,6 +27,19 @@ class AccessRule:
     model: type[Model] | None = None
     perm: str | None = None
     audit: str | None = None
+
+
+def log_denied(request, *, model: type[Model], key, status: int) -> None:
+    """Log a refused read or write (404: not in the person's scope, whether or not it
+    exists; 403: seen, not theirs to change) under the person's own company, so that its
+    second line sees them. The person is told nothing more than the status."""
+    audit_record(
+        action=AuditEvent.Action.DENIED,
+        request=request,
+        object_type=model._meta.label,
+        object_id=str(key)[:64],
+        details={"status": status, "method": request.method, "path": request.path[:300]},
+    )
 
 
 def _attach(view, rule: AccessRule):
@@ -61,6 +75,7 @@ def scope_view(*, model: type[Model], perm: str, audit: str | None = None):
                 return redirect_to_login(request.get_full_path())
             scope = visible_to(request.user, model._default_manager.all(), perm)
             if not scope.exists():
+                log_denied(request, model=model, key="", status=403)
                 raise PermissionDenied
             response = view(request, *args, scope=scope, **kwargs)
             if audit and response.status_code == 200:
@@ -93,18 +108,25 @@ def object_view(
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             pk = kwargs.pop(url_kwarg)
-            if queryset is None:
-                obj = get_for_user_or_404(
-                    request.user, model._default_manager.all(), pk=pk, perm=perm
-                )
-            else:
-                # The queryset is the visible set (e.g. evidence of visible measures).
-                obj = queryset(request.user).filter(pk=pk).first()
-                if obj is None:
-                    raise Http404
-                target = guard(obj) if guard else obj
-                if perm and not request.user.has_perm(perm_name(type(target), perm), target):
-                    raise PermissionDenied
+            try:
+                if queryset is None:
+                    obj = get_for_user_or_404(
+                        request.user, model._default_manager.all(), pk=pk, perm=perm
+                    )
+                else:
+                    # The queryset is the visible set (e.g. evidence of visible measures).
+                    obj = queryset(request.user).filter(pk=pk).first()
+                    if obj is None:
+                        raise Http404
+                    target = guard(obj) if guard else obj
+                    if perm and not request.user.has_perm(perm_name(type(target), perm), target):
+                        raise PermissionDenied
+            except Http404:
+                log_denied(request, model=model, key=pk, status=404)
+                raise
+            except PermissionDenied:
+                log_denied(request, model=model, key=pk, status=403)
+                raise
             response = view(request, obj, *args, **kwargs)
             if audit and 200 <= response.status_code < 300:
                 audit_record(action=audit, request=request, obj=obj)

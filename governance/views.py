@@ -31,7 +31,7 @@ from core.forms import apply_service_errors
 from core.ui import as_of as requested_as_of
 from governance import accounts, services
 from governance.audit import audit_record, audit_write_csv
-from governance.decorators import login_view, public_view, scope_view
+from governance.decorators import log_denied, login_view, public_view, scope_view
 from governance.forms import AuditFilterForm, DeputyForm, OTPTokenForm
 from governance.models import (
     AuditEvent,
@@ -341,6 +341,7 @@ def deputy_end(request, pk: int):
     """End a deputyship of one of the person's own roles (404 for anyone else's)."""
     deputyship = Deputyship.objects.filter(pk=pk, assignment__user=request.user).first()
     if deputyship is None:
+        log_denied(request, model=Deputyship, key=pk, status=404)
         raise Http404
     services.deputy_end(deputyship=deputyship, actor=request.user)
     messages.success(request, _("The deputyship was ended."))

@@ -22,6 +22,7 @@ def reason_text(kind: str, n: int | None = None, level: int | None = None) -> st
         "regulatory_passed": gettext("response to the regulator was due %(n)d days ago"),
         "meeting": gettext("committee meeting within %(n)d days and its report is not generated"),
         "change_pending": gettext("change request awaiting your decision"),
+        "denied": gettext("refused %(n)d times in a day (records outside the account's scope)"),
         "change_approved": gettext("your change request was approved"),
         "change_refused": gettext("your change request was refused"),
     }

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from core.dates import add_months
+from governance.audit import denied_over_threshold
 from governance.models import (
     CommitteeMembership,
     Meeting,
@@ -268,7 +269,29 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
         )
     _meetings_without_report(day, holders, give)
     _change_requests(day, holders, give)
+    _denied_accounts(day, holders, give)
     return items, escalations
+
+
+def _denied_accounts(day: dt.date, holders: Holders, give) -> None:
+    """An account refused at least ``THREELINES_DENIED_ALERT_THRESHOLD`` times on the day
+    before: the second line of its company hears of it once (the day is over, the count
+    final)."""
+    before = day - dt.timedelta(days=1)
+    for row in denied_over_threshold(day=before):
+        if row["organization_id"] is None:
+            continue
+        give(
+            holders.of_org(row["organization_id"], {Role.SECOND_LINE}) - {row["actor_id"]},
+            Item(
+                "denied",
+                f"denied:{row['actor_id']}:{before}",
+                row["actor_name"],
+                f"{_url('audit-list')}?action=denied&who={row['actor_name']}&since={before}",
+                before.isoformat(),
+                n=row["n"],
+            ),
+        )
 
 
 def _change_requests(day: dt.date, holders: Holders, give) -> None:

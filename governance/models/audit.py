@@ -36,6 +36,7 @@ class AuditEvent(models.Model):
         ARCHIVED = "archived", _("archived")
         CHANGE_REQUESTED = "change_requested", _("change requested")
         CHANGE_DECIDED = "change_decided", _("change request decided")
+        DENIED = "denied", _("access denied")
         DEPUTY_APPOINTED = "deputy_appointed", _("deputy appointed")
         DEPUTY_ENDED = "deputy_ended", _("deputyship ended")
         INTEGRITY_FAILED = "integrity_failed", _("stored file does not match its hash")

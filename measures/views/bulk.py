@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import apply_service_errors
-from governance.decorators import login_view
+from governance.decorators import log_denied, login_view
 from governance.permissions import granted_pks, visible_to
 from measures import services
 from measures.forms import StatusForm
@@ -102,7 +102,9 @@ def measure_bulk_status(request):
                 _("At most %(n)d rows are recorded at once.") % {"n": BULK_ROWS}
             )
         if recordable.count() != len(ids):
-            raise Http404  # a row outside what this person may record
+            # A row outside what this person may record: refused, and logged.
+            log_denied(request, model=Countermeasure, key=",".join(map(str, ids)), status=404)
+            raise Http404
         more = False
     else:
         filter_form, ids, more = _recordable(request, limit=BULK_ROWS)

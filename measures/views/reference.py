@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from governance import services as gov
-from governance.decorators import object_view, scope_view
+from governance.decorators import log_denied, object_view, scope_view
 from governance.models import Committee, Meeting, Organization, Recommendation, RegulatoryAction
 from governance.permissions import visible_to
 from incidents import services as inc
@@ -267,6 +267,7 @@ def regulatory_edit(request, action):
 # -- committee proceedings -----------------------------------------------------------------
 def _may_record(request, committee: Committee) -> None:
     if not gov.committee_may_record(request.user, committee):
+        log_denied(request, model=Committee, key=committee.pk, status=403)
         raise PermissionDenied
 
 

@@ -51,9 +51,10 @@ PAGES = {
 EXPECTED = {
     # Every page reads the person's grants on organizations once, for the header (the audit
     # log link) and the plan-writing links.
-    # Two more than the lists below: the change requests awaiting a decision, and the
-    # measures the person's unit owns (my tasks).
-    "home": 12,
+    # Three more than the lists below: the change requests awaiting a decision, the
+    # measures the person's unit owns (my tasks) and, for those who read the audit log, the
+    # accounts refused too often today.
+    "home": 13,
     "measure-list": 12,
     "measure-list-filtered": 12,
     # One more than after every event: the stored steps that cover the date.
