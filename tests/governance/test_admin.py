@@ -316,7 +316,12 @@ def test_object_permissions_are_shown_not_edited(admin_client, office, officer, 
     }
     assert grants == {
         "unit:chubu-pg:pg-internal-audit:internal_auditor": (
-            ["Can comment on the countermeasure", "Can view countermeasure"],
+            [
+                "Can comment on the countermeasure",
+                # On the measures marked for the third line (the service checks the mark).
+                "Can verify the effectiveness of the countermeasure",
+                "Can view countermeasure",
+            ],
             ["officer"],
         )
     }
