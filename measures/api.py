@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from governance.decorators import object_view
 from governance.downloads import checked_file_response
 from governance.models import AuditEvent
-from governance.permissions import visible_to
+from governance.permissions import user_organizations, visible_to
 from measures import services
 from measures.asof import measure_states_as_of
 from measures.forms import AsOfForm, StatusForm, VerificationForm
@@ -89,8 +89,14 @@ def _validation_json(exc: ValidationError) -> dict:
 
 
 def _visible_evidence(user):
-    return Evidence.objects.filter(
+    # Not through a share: a shared record carries its status, not its evidence.
+    evidence = Evidence.objects.filter(
         measure__in=visible_to(user, Countermeasure.objects.all()), archived_at__isnull=True
+    )
+    if user.is_superuser:
+        return evidence
+    return evidence.filter(
+        measure__organization__in=user_organizations(user, today=timezone.localdate())
     )
 
 

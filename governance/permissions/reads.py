@@ -24,6 +24,7 @@ from guardian.core import ObjectPermissionChecker
 from guardian.models import GroupObjectPermission
 
 from governance.models import (
+    Deputyship,
     Organization,
     Role,
     RoleAssignment,
@@ -31,10 +32,27 @@ from governance.models import (
 
 
 def user_organizations(user, *, today: dt.date) -> QuerySet[Organization]:
-    """Organizations in which ``user`` holds a role today."""
+    """Organizations in which ``user`` holds a role today, or stands in for one."""
+    held = RoleAssignment.objects.active_on(today)
+    standing_in = Deputyship.objects.active_on(today).filter(deputy=user, assignment__in=held)
     return Organization.objects.filter(
-        units__role_assignments__in=RoleAssignment.objects.active_on(today).filter(user=user)
+        Q(units__role_assignments__in=held.filter(user=user))
+        | Q(units__role_assignments__deputyships__in=standing_in)
     ).distinct()
+
+
+def seen_through_share_only(user, obj: models.Model, *, today: dt.date) -> bool:
+    """``user`` sees ``obj`` only because it was shared with their company: they hold no
+    role (nor stand in for one) in its organization. A share carries the record and its
+    status, not its internal discussion (comments, evidence, history, who did what)."""
+    if user.is_superuser:
+        return False
+    held = RoleAssignment.objects.active_on(today).filter(
+        org_unit__organization_id=obj.organization_id
+    )
+    if held.filter(user=user).exists():
+        return False
+    return not Deputyship.objects.active_on(today).filter(deputy=user, assignment__in=held).exists()
 
 
 def user_requires_second_factor(user, *, today: dt.date) -> bool:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +18,7 @@ from core.forms import apply_service_errors
 from core.ui import as_of as requested_as_of
 from governance.decorators import object_view
 from governance.models import AuditEvent
-from governance.permissions import perms_on
+from governance.permissions import perms_on, seen_through_share_only
 from measures import services
 from measures.asof import measure_states_as_of
 from measures.forms import (
@@ -51,7 +52,14 @@ def _detail_context(request, measure, **forms) -> dict:
     events = measure.events.select_related("recorded_by").order_by(
         "-effective_on_date", "-recorded_at"
     )
-    history = list(measure.history.select_related("history_user").order_by("-history_date"))
+    # A record shared with another company shows that company the measure and its status,
+    # not its internal discussion: no comments, evidence, history or names.
+    internal = not seen_through_share_only(request.user, measure, today=timezone.localdate())
+    history = (
+        list(measure.history.select_related("history_user").order_by("-history_date"))
+        if internal
+        else []
+    )
     changes = _readable_changes(history)
     held = perms_on(request.user, measure)
     can = {
@@ -65,10 +73,14 @@ def _detail_context(request, measure, **forms) -> dict:
         "plan": "plan_countermeasure" in held,
         "request_change": "request_change" in held and "plan_countermeasure" not in held,
     }
-    change_requests = list(
-        measure.change_requests.select_related("requested_by", "decided_by").order_by(
-            "-requested_at"
-        )[:20]
+    change_requests = (
+        list(
+            measure.change_requests.select_related("requested_by", "decided_by").order_by(
+                "-requested_at"
+            )[:20]
+        )
+        if internal
+        else []
     )
     pending = next((c for c in change_requests if c.state == ChangeRequest.State.PENDING), None)
     return {
@@ -77,10 +89,15 @@ def _detail_context(request, measure, **forms) -> dict:
         "sub_states": sub_states,
         "events": events,
         "changes": changes,
+        "internal": internal,
         "evidence": measure.evidence.filter(archived_at__isnull=True).select_related(
             "uploaded_by", "status_event"
-        ),
-        "comments": measure.comments.filter(archived_at__isnull=True).select_related("author"),
+        )
+        if internal
+        else [],
+        "comments": measure.comments.filter(archived_at__isnull=True).select_related("author")
+        if internal
+        else [],
         "escalations": measure.escalations.all(),
         "reflections": measure.reflections.filter(archived_at__isnull=True).select_related(
             "recommendation__committee", "recommendation__meeting"

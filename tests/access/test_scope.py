@@ -350,3 +350,47 @@ def test_shared_view_does_not_allow_comments(people, client_for):
     response = client.post(reverse("measure-comment", args=[measure.pk]), {"body": "見ました"})
     assert response.status_code == 403
     assert not measure.comments.exists()
+
+
+def test_a_share_carries_the_measure_and_its_status_not_its_discussion(
+    people, client_for, settings, tmp_path
+):
+    """Issue 21, finding 5: comments, evidence, notes, history and usernames stay inside."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from measures import services as ms
+    from tests.conftest import month
+
+    settings.MEDIA_ROOT = tmp_path
+    measure = Countermeasure.objects.get(code="PG-06")
+    ms.countermeasure_record_status(
+        measure=measure,
+        status="in_progress",
+        effective_on=month(2023, 6),
+        note="講師は社内の法務担当",
+        actor=people["pg_second"],
+    )
+    ms.comment_add(measure=measure, body="社内の検討メモ", actor=people["pg_second"])
+    evidence = ms.evidence_attach(
+        measure=measure,
+        uploaded=SimpleUploadedFile("教材.txt", "教材".encode(), content_type="text/plain"),
+        title="社内教材",
+        actor=people["pg_second"],
+    )
+    gov.record_share(
+        obj=measure,
+        shared_with=Organization.objects.get(code="chubu-miraiz"),
+        reason="ミライズの教育計画の参考",
+        actor=people["pg_second"],
+    )
+    client = client_for("miraiz_promoter")
+    page = client.get(reverse("measure-detail", args=[measure.pk]), {"as_of": "2023-07-01"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "2023年6月より実施中" in body  # the measure and its status
+    for internal in ("社内の検討メモ", "講師は社内の法務担当", "社内教材", "pg_second"):
+        assert internal not in body, internal
+    assert client.get(reverse("evidence-download", args=[evidence.pk])).status_code == 404
+    # Inside the company, all of it.
+    own = client_for("pg_second").get(reverse("measure-detail", args=[measure.pk])).content
+    assert "社内の検討メモ" in own.decode() and "社内教材" in own.decode()
