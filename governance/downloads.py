@@ -38,11 +38,17 @@ def checked_file_response(
     content_type: str,
 ) -> HttpResponse:
     """``stored`` as a download named ``filename`` if its SHA-256 is ``sha256``; 404 when
-    the file is gone, 409 (audited) when it differs."""
+    the file is gone, 409 when it differs; both audited for the second line."""
     try:
         actual = _sha256(stored)
     except FileNotFoundError as exc:
         logger.error("%s %s: stored file %s is missing", obj._meta.label, obj.pk, stored.name)
+        audit_record(
+            action=AuditEvent.Action.INTEGRITY_FAILED,
+            request=request,
+            obj=obj,
+            details={"file": stored.name, "missing": True, "expected_sha256": sha256},
+        )
         raise Http404 from exc
     if sha256 and actual != sha256:
         logger.error(

@@ -43,6 +43,18 @@ def test_a_tampered_evidence_file_is_not_served_and_the_attempt_is_audited(
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOADED).exists()
 
 
+def test_a_missing_stored_file_answers_404_and_is_audited(people, client_for, evidence):
+    """Issue 21, finding 9: the operations doc said so, the code only logged it."""
+    import os
+
+    os.remove(evidence.file.path)
+    response = client_for("pg_promoter").get(reverse("evidence-download", args=[evidence.pk]))
+    assert response.status_code == 404
+    event = AuditEvent.objects.get(action=AuditEvent.Action.INTEGRITY_FAILED)
+    assert event.details["missing"] is True
+    assert (event.object_type, event.object_id) == ("measures.Evidence", str(evidence.pk))
+
+
 def test_a_refused_view_is_not_recorded_as_seen(people, client_for):
     client = client_for("miraiz_promoter")
     client.get(reverse("api-measure", args=[Countermeasure.objects.get(code="PG-06").pk]))
