@@ -59,9 +59,10 @@ EXPECTED = {
     "measure-list-filtered": 12,
     # One more than after every event: the stored steps that cover the date.
     "measure-list, past": 13,
-    # With the change requests, for the second line the recommendations to link, and the
-    # status entries evidence may support.
-    "measure-detail": 26,
+    # With the change requests, for the second line the recommendations to link, the
+    # status entries evidence may support, and whether the person sees it only through a
+    # share (then without its internal records).
+    "measure-detail": 27,
     "root-causes": 8,  # 9 for a date before some measure's latest event
     "incident-list": 8,
     "incident-detail": 11,
