@@ -96,12 +96,8 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
             ignore_conflicts=True,
             batch_size=1000,
         )
-        now = timezone.now()
-        stale = Q(state=Digest.State.PENDING, created_at__lt=now - dt.timedelta(minutes=10)) | Q(
-            state=Digest.State.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
-        )
         requeue = list(
-            Digest.objects.filter(stale, day=day)
+            Digest.objects.filter(stuck(), day=day)
             .exclude(pk__in=[d.pk for d in created])
             .values_list("pk", flat=True)
         )
@@ -120,6 +116,34 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
         requeued=requeue,
         items=sum(len(fresh[d.user_id]) for d in created),
     )
+
+
+# A digest still waiting this long after it was made (its message lost, the broker down)
+# is queued again; one claimed by a worker that died is taken back after SENDING_TIMEOUT.
+PENDING_TIMEOUT = dt.timedelta(minutes=10)
+
+
+def stuck(now: dt.datetime | None = None) -> Q:
+    """Digests waiting or being sent for too long: their mail is not on its way."""
+    now = now or timezone.now()
+    return Q(state=Digest.State.PENDING, created_at__lt=now - PENDING_TIMEOUT) | Q(
+        state=Digest.State.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
+    )
+
+
+def digests_requeue(*, today: dt.date | None = None) -> list[int]:
+    """Queue again today's and yesterday's stuck digests (the task ``reminders.requeue``,
+    every 10 minutes): a worker killed while sending, or the broker down when the sweep
+    queued, no longer waits for the next day's sweep, which would supersede them unsent.
+    Sending stays exactly once: a worker claims a digest by a conditional UPDATE."""
+    today = today or timezone.localdate()
+    ids = list(
+        Digest.objects.filter(stuck(), day__gte=today - dt.timedelta(days=1))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    _queue(ids)
+    return ids
 
 
 def _create_digests(day: dt.date, fresh: dict[int, list[Item]], languages: dict) -> list[Digest]:

@@ -8,7 +8,7 @@ import datetime as dt
 from celery import Task, shared_task
 
 from reminders.delivery import SEND_TASK, TransientMailError, digest_give_up, digest_send
-from reminders.sweep import reminders_sweep
+from reminders.sweep import digests_requeue, reminders_sweep
 
 
 class DigestTask(Task):
@@ -23,6 +23,12 @@ class DigestTask(Task):
 def sweep(day: str | None = None) -> str:
     report = reminders_sweep(day=dt.date.fromisoformat(day) if day else None, send="queue")
     return report.summary()
+
+
+@shared_task(name="reminders.requeue")
+def requeue() -> str:
+    ids = digests_requeue()
+    return f"{len(ids)} digests queued again"
 
 
 @shared_task(

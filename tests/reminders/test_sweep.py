@@ -425,3 +425,39 @@ def test_change_requests_reach_the_second_line_and_the_decision_the_requester(pl
     assert "却下" in refused.reason
     # The pending request was reminded once, not again the next day.
     assert Notification.objects.filter(kind="change_pending").count() == 1
+
+
+def test_a_stuck_digest_is_queued_again_the_same_day_not_lost(plan, monkeypatch):
+    """Issue 21, finding 8: a digest left sending by a killed worker (or pending while the
+    broker was down) is taken up by the 10-minute task, not superseded the next day."""
+    import time_machine
+
+    from reminders import sweep as sweep_module
+    from reminders.sweep import digests_requeue
+
+    queued = []
+    monkeypatch.setattr(sweep_module, "try_enqueue", lambda task, pk: queued.append(pk) or True)
+    today = timezone.localdate()
+    report = reminders_sweep(day=today, send="no")  # the broker was down
+    killed, waiting = report.digests[0], report.digests[1:]
+    Digest.objects.filter(pk=killed.pk).update(state="sending", claimed_at=timezone.now())
+    assert digests_requeue(today=today) == []  # not stuck yet
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=16)):
+        ids = digests_requeue(today=today)
+    assert set(ids) == {d.pk for d in report.digests}
+    assert queued == ids
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=16)):
+        for digest_id in ids:
+            digest_send(digest_id=digest_id)
+    assert {d.state for d in Digest.objects.filter(day=today)} == {"sent"}
+    assert len(mail.outbox) == 1 + len(waiting)
+
+
+def test_the_second_line_sees_stuck_and_superseded_digests(plan, client_for):
+    first = reminders_sweep(day=D(2023, 9, 1), send="no")
+    mine = next(d for d in first.digests if d.user == plan["pg_promoter"])
+    reminders_sweep(day=D(2023, 9, 2), send="no")
+    Digest.objects.filter(day=D(2023, 9, 2)).update(day=timezone.localdate())
+    Digest.objects.filter(pk=mine.pk).update(day=timezone.localdate() - dt.timedelta(days=1))
+    page = client_for("pg_second").get(reverse("home")).content.decode()
+    assert "後の日のダイジェストに引き継がれ未送信" in page
