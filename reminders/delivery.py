@@ -4,10 +4,13 @@ retried on transient SMTP errors, given up after the last retry."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import smtplib
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -18,6 +21,8 @@ from governance.models import (
     AuditEvent,
 )
 from reminders.models import Digest, reason_text
+
+logger = logging.getLogger(__name__)
 
 # A digest "sending" for longer than this was abandoned by a dead worker.
 SENDING_TIMEOUT = dt.timedelta(minutes=15)
@@ -90,10 +95,35 @@ def digest_send(*, digest_id: int) -> str:
             details={"error": error, "day": digest.day.isoformat()},
         )
         return Digest.State.FAILED
-    Digest.objects.filter(pk=digest_id, claimed_at=now).update(
-        state=Digest.State.SENT, sent_at=timezone.now(), last_error=""
-    )
+    _mark_sent(digest_id, claimed_at=now)
     return Digest.State.SENT
+
+
+# After the SMTP server accepted a digest, its "sent" mark must not be lost: the database
+# connection may have dropped while it idled through the SMTP exchange, and a digest left
+# "sending" would be sent again after SENDING_TIMEOUT.
+MARK_ATTEMPTS = 5
+
+
+def _mark_sent(digest_id: int, *, claimed_at) -> None:
+    for attempt in range(1, MARK_ATTEMPTS + 1):
+        try:
+            Digest.objects.filter(pk=digest_id, claimed_at=claimed_at).update(
+                state=Digest.State.SENT, sent_at=timezone.now(), last_error=""
+            )
+            return
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("digest %s sent; marking it failed (%s), reconnecting", digest_id, exc)
+            connection.close()  # the next query opens a new connection
+            if attempt == MARK_ATTEMPTS:
+                logger.critical(
+                    "digest %s was accepted by SMTP but could not be marked sent: it will be "
+                    "sent again after %s (Message-ID lets mail servers drop the copy)",
+                    digest_id,
+                    SENDING_TIMEOUT,
+                )
+                raise
+            time.sleep(0.2 * 2**attempt)
 
 
 def digest_give_up(*, digest_id: int, error: str) -> None:
@@ -127,6 +157,15 @@ def _message(digest: Digest) -> EmailMultiAlternatives:
         }
         text = render_to_string("reminders/digest.txt", context)
         html = render_to_string("reminders/digest.html", context)
-    message = EmailMultiAlternatives(subject, text, None, [digest.user.email])
+    # One Message-ID per digest, the same on every attempt: a copy sent again after a lost
+    # "sent" mark is the same message to the mail servers that drop duplicates.
+    domain = settings.THREELINES_BASE_URL.split("//")[-1].split("/")[0].split(":")[0]
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        None,
+        [digest.user.email],
+        headers={"Message-ID": f"<digest-{digest.pk}-{digest.day.isoformat()}@{domain}>"},
+    )
     message.attach_alternative(html, "text/html")
     return message

@@ -177,3 +177,51 @@ def test_the_states_written_past_the_services_are_stored_by_a_worker(worker, liv
     wait_for(lambda: stale_measure_ids() == [], worker)
     assert "measures.store_stale_states" in worker.log
     assert StoredState.objects.get(measure=measure).phrase == "2023年2月、3月、4月実施"
+
+
+def test_a_connection_lost_during_smtp_does_not_send_a_digest_twice(
+    live_seed, mailoutbox, monkeypatch
+):
+    """Issue 21, finding 7, with PostgreSQL ending the worker's connection while the SMTP
+    exchange runs: the "sent" mark reconnects and is kept, so the next sweep, past the
+    sending timeout, sends nothing again."""
+    import psycopg
+    import pytest
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.db import connection
+
+    from reminders.delivery import digest_send
+    from reminders.models import Digest
+    from reminders.sweep import reminders_sweep
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ends a PostgreSQL backend")
+    _plan_pg06(live_seed)
+    day = dt.date(2023, 9, 1)
+    digest = reminders_sweep(day=day, send="no").digests[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    params = connection.settings_dict
+    send = EmailBackend.send_messages
+
+    def send_while_the_database_drops(self, messages):
+        with psycopg.connect(
+            host=params["HOST"], port=params["PORT"] or 5432, user=params["USER"],
+            dbname=params["NAME"], autocommit=True,
+        ) as admin:  # fmt: skip
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_while_the_database_drops)
+    assert digest_send(digest_id=digest.pk) == "sent"
+    digest.refresh_from_db()
+    assert digest.state == "sent"
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].extra_headers["Message-ID"].startswith(f"<digest-{digest.pk}-")
+    monkeypatch.setattr(EmailBackend, "send_messages", send)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=16)):
+        again = reminders_sweep(day=day, send="now")
+    assert digest.pk not in again.requeued
+    assert [m.to for m in mailoutbox].count(mailoutbox[0].to) == 1
+    assert Digest.objects.get(pk=digest.pk).state == "sent"
