@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -72,8 +72,6 @@ def _consistent_snapshot() -> None:
     """On PostgreSQL, read everything the report shows from one snapshot (REPEATABLE READ),
     so that its tables and its changes section agree with each other and with its read
     time. Must open the transaction; inside another one (tests) the outer one holds."""
-    from django.db import connection
-
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
             if not connection.savepoint_ids:  # the transaction's first statement
@@ -126,6 +124,19 @@ def report_render(*, report_id: int) -> str:
             tables = xlsx_from_context(context)
         report.file.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
         report.tables.save(f"{report.pk}.xlsx", ContentFile(tables), save=False)
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away mid-render (a restart, a dropped connection): another
+        # attempt may well succeed, within the attempt budget.
+        connection.close()  # the next query opens a new connection
+        error = f"{type(exc).__name__}: {exc}"[:4000]
+        if report.attempts < settings.THREELINES_REPORT_MAX_ATTEMPTS:
+            logger.warning("report %s: transient database error, queued again: %s", report_id, exc)
+            mine.update(state=Report.State.QUEUED, queued_at=timezone.now(), error=error)
+            queue_render(report_id)
+            return Report.State.QUEUED
+        logger.exception("report %s failed after %s attempts", report_id, report.attempts)
+        mine.update(state=Report.State.FAILED, error=error)
+        return Report.State.FAILED
     except Exception as exc:
         logger.exception("report %s failed", report_id)
         mine.update(state=Report.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000])

@@ -225,3 +225,52 @@ def test_a_connection_lost_during_smtp_does_not_send_a_digest_twice(
     assert digest.pk not in again.requeued
     assert [m.to for m in mailoutbox].count(mailoutbox[0].to) == 1
     assert Digest.objects.get(pk=digest.pk).state == "sent"
+
+
+def test_a_report_whose_database_connection_drops_is_rendered_by_the_next_attempt(
+    live_seed, monkeypatch, settings, tmp_path
+):
+    """Issue 21, finding 9: PostgreSQL ends the connection mid-render; the report goes back
+    to the queue within its attempt budget instead of failing for good."""
+    import psycopg
+    import pytest
+    from django.db import connection
+
+    from governance.models import Committee
+    from reports import render
+    from reports.services import report_request
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ends a PostgreSQL backend")
+    settings.MEDIA_ROOT = tmp_path
+    queued = []
+    monkeypatch.setattr(render, "try_enqueue", lambda task, pk: queued.append(pk) or True)
+    report = report_request(
+        committee=Committee.objects.get(code="joint-review"),
+        as_of=dt.date(2023, 5, 12),
+        actor=live_seed["pg-second-line"],
+    )
+    params = connection.settings_dict
+    real_pdf = render.pdf_from_context
+    calls = []
+
+    def pdf_while_the_database_drops(context):
+        calls.append(1)
+        if len(calls) == 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pid = cursor.fetchone()[0]
+            with psycopg.connect(
+                host=params["HOST"], port=params["PORT"] or 5432, user=params["USER"],
+                dbname=params["NAME"], autocommit=True,
+            ) as admin:  # fmt: skip
+                admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return real_pdf(context)
+
+    monkeypatch.setattr(render, "pdf_from_context", pdf_while_the_database_drops)
+    queued.clear()  # the request's own message
+    assert render.report_render(report_id=report.pk) == "queued"
+    assert queued == [report.pk]  # queued again at once
+    assert render.report_render(report_id=report.pk) == "done"
+    report.refresh_from_db()
+    assert (report.state, report.attempts) == ("done", 2)
