@@ -274,3 +274,48 @@ def test_a_report_whose_database_connection_drops_is_rendered_by_the_next_attemp
     assert render.report_render(report_id=report.pk) == "done"
     report.refresh_from_db()
     assert (report.state, report.attempts) == ("done", 2)
+
+
+def test_sign_in_holds_with_the_mail_server_refusing_or_hanging(workers, live_seed, settings):
+    """Issue 21, finding 6, as a drill: a worker with a real SMTP backend pointed at a port
+    that refuses, then at one that accepts and never answers. Signing in from a second
+    address (which alerts the second line by mail) answers at once, and so does the next
+    sign-in from the usual address; the worker retries the mail."""
+    import socket
+
+    from django.test import Client
+
+    from governance.models import AuditEvent
+    from tests.live.conftest import PASSWORD
+
+    hanging = socket.socket()
+    hanging.bind(("127.0.0.1", 0))
+    hanging.listen(5)  # accepts, never speaks
+    refused = socket.socket()
+    refused.bind(("127.0.0.1", 0))
+    refused_port = refused.getsockname()[1]
+    refused.close()  # nothing listens there now
+    try:
+        for port in (refused_port, hanging.getsockname()[1]):
+            workers.start(
+                f"smtp{port}",
+                DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                DJANGO_EMAIL_HOST="127.0.0.1",
+                DJANGO_EMAIL_PORT=str(port),
+                DJANGO_EMAIL_TIMEOUT="5",
+            )
+        timings = []
+        for address in ("10.0.0.1", "10.0.0.2", "10.0.0.1"):
+            client = Client(REMOTE_ADDR=address)
+            started = time.monotonic()
+            response = client.post(
+                "/accounts/login/", {"username": "pg-promoter", "password": PASSWORD}
+            )
+            timings.append(time.monotonic() - started)
+            assert response.status_code == 302, response.content[:500]
+        assert max(timings) < 3, timings
+        assert AuditEvent.objects.filter(action=AuditEvent.Action.CONCURRENT_LOGIN).exists()
+        wait_for(lambda: "governance.send_alert_mail" in workers.log, workers)
+        wait_for(lambda: "Retry in" in workers.log, workers, seconds=90)
+    finally:
+        hanging.close()

@@ -40,7 +40,9 @@ class Workers:
         self.mail_dir = tmp_path / "mail"
         self.processes: list[tuple[subprocess.Popen, Path, object]] = []
 
-    def start(self, name: str = "w1") -> None:
+    def start(self, name: str = "w1", **environment: str) -> None:
+        """Start a worker; ``environment`` overrides its settings (e.g. a real SMTP
+        backend pointed at a server that is down)."""
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.test_settings",
@@ -49,6 +51,7 @@ class Workers:
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "DJANGO_EMAIL_FILE_PATH": str(self.mail_dir),
             "DJANGO_MEDIA_ROOT": str(self.tmp_path / "media"),
+            **environment,
         }
         log = self.tmp_path / f"{name}.log"
         output = log.open("w")
