@@ -56,6 +56,15 @@ def form_page(request, *, title: str, form, cancel: str, **extra):
     )
 
 
+def form_view(request, form, call, *, done: str, then: str, title: str, cancel: str, **extra):
+    """The common shape of a writing page: on a valid POST call the service, say ``done``
+    and go to ``then``; otherwise the form (again, with its errors)."""
+    if request.method == "POST" and save_form(form, call):
+        messages.success(request, done)
+        return redirect(then)
+    return form_page(request, title=title, form=form, cancel=cancel, **extra)
+
+
 def save_form(form, call) -> bool:
     """Call the service with the valid form; a refusal goes next to the fields."""
     if not form.is_valid():
@@ -306,7 +315,8 @@ def perspective_edit(request, perspective):
 def root_cause_create(request, scope):
     organization = pick_organization(request, scope)
     form = RootCauseForm(request.POST or None, organization=organization)
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: incident_services.root_cause_create(
             organization=organization,
@@ -318,13 +328,9 @@ def root_cause_create(request, scope):
             actor=request.user,
             reason=data["reason"] or _("Root cause added"),
         ),
-    ):
-        messages.success(request, _("The root cause was added."))
-        return redirect("root-causes")
-    return form_page(
-        request,
+        done=_("The root cause was added."),
+        then=reverse("root-causes"),
         title=_("New root cause — %(org)s") % {"org": organization},
-        form=form,
         cancel=reverse("root-causes"),
         organizations=scope.order_by("code") if scope.count() > 1 else None,
         organization=organization,
@@ -348,7 +354,8 @@ def root_cause_edit(request, root_cause):
     form = RootCauseForm(
         request.POST or None, organization=root_cause.organization, initial=initial, editing=True
     )
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: incident_services.root_cause_update(
             root_cause=root_cause,
@@ -359,12 +366,8 @@ def root_cause_edit(request, root_cause):
             actor=request.user,
             reason=data["reason"],
         ),
-    ):
-        messages.success(request, _("The root cause was changed."))
-        return redirect("root-causes")
-    return form_page(
-        request,
+        done=_("The root cause was changed."),
+        then=reverse("root-causes"),
         title=_("Edit root cause %(label)s") % {"label": root_cause.label},
-        form=form,
         cancel=reverse("root-causes"),
     )

@@ -25,7 +25,7 @@ from measures.reference_forms import (
     RequiredItemForm,
     SystemForm,
 )
-from measures.views.authoring import form_page, pick_organization, save_form
+from measures.views.authoring import form_page, form_view, pick_organization, save_form
 
 
 def _authored(user):
@@ -100,7 +100,8 @@ def incident_edit(request, incident):
     form = IncidentForm(
         request.POST or None, organization=incident.organization, initial=initial, editing=True
     )
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: inc.incident_update(
             incident=incident,
@@ -112,13 +113,9 @@ def incident_edit(request, incident):
             actor=request.user,
             reason=data["reason"],
         ),
-    ):
-        messages.success(request, _("The incident was changed."))
-        return redirect("incident-detail", incident.pk)
-    return form_page(
-        request,
+        done=_("The incident was changed."),
+        then=reverse("incident-detail", args=[incident.pk]),
         title=_("Edit incident %(label)s") % {"label": incident.label},
-        form=form,
         cancel=reverse("incident-detail", args=[incident.pk]),
     )
 
@@ -169,7 +166,8 @@ def system_list(request, scope):
 def system_edit(request, system):
     initial = {"name": system.name, "operator": system.operator, "description": system.description}
     form = SystemForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: inc.affected_system_update(
             system=system,
@@ -179,13 +177,9 @@ def system_edit(request, system):
             actor=request.user,
             reason=data["reason"],
         ),
-    ):
-        messages.success(request, _("The system was changed."))
-        return redirect(reverse("system-list") + f"?organization={system.organization_id}")
-    return form_page(
-        request,
+        done=_("The system was changed."),
+        then=reverse("system-list") + f"?organization={system.organization_id}",
         title=_("Edit system %(name)s") % {"name": system.name},
-        form=form,
         cancel=reverse("system-list"),
     )
 
@@ -276,7 +270,8 @@ def _may_record(request, committee: Committee) -> None:
 def meeting_create(request, committee):
     _may_record(request, committee)
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: gov.meeting_record(
             committee=committee,
@@ -287,13 +282,9 @@ def meeting_create(request, committee):
             actor=request.user,
             reason=data["reason"],
         ),
-    ):
-        messages.success(request, _("The meeting was recorded."))
-        return redirect("committee-detail", committee.pk)
-    return form_page(
-        request,
+        done=_("The meeting was recorded."),
+        then=reverse("committee-detail", args=[committee.pk]),
         title=_("New meeting — %(committee)s") % {"committee": committee},
-        form=form,
         cancel=reverse("committee-detail", args=[committee.pk]),
     )
 
@@ -303,7 +294,8 @@ def meeting_create(request, committee):
 def recommendation_create(request, committee):
     _may_record(request, committee)
     form = RecommendationForm(request.POST or None, committee=committee)
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: gov.recommendation_record(
             committee=committee,
@@ -314,13 +306,9 @@ def recommendation_create(request, committee):
             actor=request.user,
             reason=data["reason"],
         ),
-    ):
-        messages.success(request, _("The recommendation was recorded."))
-        return redirect("committee-detail", committee.pk)
-    return form_page(
-        request,
+        done=_("The recommendation was recorded."),
+        then=reverse("committee-detail", args=[committee.pk]),
         title=_("New recommendation — %(committee)s") % {"committee": committee},
-        form=form,
         cancel=reverse("committee-detail", args=[committee.pk]),
     )
 
@@ -342,16 +330,13 @@ def meeting_edit(request, meeting):
         "summary": meeting.summary,
     }
     form = MeetingForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: gov.meeting_update(meeting=meeting, actor=request.user, **data),
-    ):
-        messages.success(request, _("The meeting was changed."))
-        return redirect("committee-detail", meeting.committee_id)
-    return form_page(
-        request,
+        done=_("The meeting was changed."),
+        then=reverse("committee-detail", args=[meeting.committee_id]),
         title=_("Edit %(meeting)s") % {"meeting": meeting},
-        form=form,
         cancel=reverse("committee-detail", args=[meeting.committee_id]),
     )
 
@@ -368,17 +353,14 @@ def recommendation_edit(request, recommendation):
     form = RecommendationForm(
         request.POST or None, committee=recommendation.committee, initial=initial, editing=True
     )
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: gov.recommendation_update(
             recommendation=recommendation, actor=request.user, **data
         ),
-    ):
-        messages.success(request, _("The recommendation was changed."))
-        return redirect("committee-detail", recommendation.committee_id)
-    return form_page(
-        request,
+        done=_("The recommendation was changed."),
+        then=reverse("committee-detail", args=[recommendation.committee_id]),
         title=_("Edit recommendation #%(n)s") % {"n": recommendation.number},
-        form=form,
         cancel=reverse("committee-detail", args=[recommendation.committee_id]),
     )
