@@ -21,6 +21,9 @@ def reason_text(kind: str, n: int | None = None, level: int | None = None) -> st
         "regulatory": gettext("response to the regulator due within %(n)d days"),
         "regulatory_passed": gettext("response to the regulator was due %(n)d days ago"),
         "meeting": gettext("committee meeting within %(n)d days and its report is not generated"),
+        "carried": gettext(
+            "the digest of this day could not be sent; its reminders are included here"
+        ),
         "change_pending": gettext("change request awaiting your decision"),
         "denied": gettext("refused %(n)d times in a day (records outside the account's scope)"),
         "change_approved": gettext("your change request was approved"),

@@ -74,9 +74,15 @@ def reminders_sweep(*, day: dt.date | None = None, send: str = "queue") -> Sweep
     a reminder given once is marked; a second run the same day finds nothing new. Digests
     still pending from an earlier run (broker down, worker lost) are queued again."""
     day = day or timezone.localdate()
-    _supersede_earlier(day)
+    carried = _supersede_earlier(day)
     items, escalations = reminder_items(day=day)
     fresh = _not_yet_reminded(items)
+    for user_id, earlier_days in carried.items():
+        if fresh.get(user_id):  # said first, so that the person knows why some come again
+            fresh[user_id][:0] = [
+                Item("carried", f"carried:{earlier}", earlier.isoformat(), "", earlier.isoformat())
+                for earlier in sorted(earlier_days)
+            ]
     languages = dict(User.objects.values_list("id", "language"))
     with transaction.atomic():
         created = _create_digests(day, fresh, languages)
@@ -206,10 +212,11 @@ def _create_digests(day: dt.date, fresh: dict[int, list[Item]], languages: dict)
     return created
 
 
-def _supersede_earlier(day: dt.date) -> None:
+def _supersede_earlier(day: dt.date) -> dict[int, list[dt.date]]:
     """A digest of an earlier day that never went out is not sent late (its people may have
     changed roles since): it is marked superseded and its one-time reminders are given
-    back, so that today's digest carries them."""
+    back, so that today's digest carries them, saying so. Returns {user id: those days}."""
+    carried: dict[int, list[dt.date]] = {}
     with transaction.atomic():
         stale = list(
             Digest.objects.select_for_update()
@@ -221,6 +228,8 @@ def _supersede_earlier(day: dt.date) -> None:
             Digest.objects.filter(pk=pk).update(
                 state=Digest.State.SUPERSEDED, last_error=f"superseded on {day.isoformat()}"
             )
+            carried.setdefault(user_id, []).append(earlier)
+    return carried
 
 
 def _queue(ids: list[int]) -> None:

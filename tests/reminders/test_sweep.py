@@ -248,11 +248,14 @@ def test_a_digest_that_never_went_out_is_superseded_by_the_next_days(plan):
     reminders_sweep(day=D(2023, 9, 2), send="now")
     mine.refresh_from_db()
     assert mine.state == "superseded"
-    # Its reminders come in the next day's digest instead: one mail, not two.
+    # Its reminders come in the next day's digest instead, which says so: one mail.
     assert _items(plan["pg_promoter"], D(2023, 9, 2)) == [
+        ("carried", "2023-09-01", None),
         ("due", "PG-06", 30),
         ("start", "PG-06", None),
     ]
+    carried = Notification.objects.get(user=plan["pg_promoter"], kind="carried")
+    assert "送信できなかった" in carried.reason
     assert [m.to for m in mail.outbox].count([plan["pg_promoter"].email]) == 1
 
 
