@@ -319,3 +319,42 @@ def test_sign_in_holds_with_the_mail_server_refusing_or_hanging(workers, live_se
         wait_for(lambda: "Retry in" in workers.log, workers, seconds=90)
     finally:
         hanging.close()
+
+
+def test_a_digest_left_sending_by_a_killed_worker_goes_out_once(workers, live_seed):
+    """Issue 21, finding 8, as a drill: a worker is killed while its SMTP server hangs, the
+    digest stays "sending"; past the sending timeout the 10-minute task queues it again and
+    another worker sends it, once."""
+    import socket
+
+    from reminders.models import Digest
+    from reminders.sweep import digests_requeue, reminders_sweep
+
+    hanging = socket.socket()
+    hanging.bind(("127.0.0.1", 0))
+    hanging.listen(5)
+    try:
+        workers.start(
+            "stuck",
+            DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            DJANGO_EMAIL_HOST="127.0.0.1",
+            DJANGO_EMAIL_PORT=str(hanging.getsockname()[1]),
+            DJANGO_EMAIL_TIMEOUT="300",
+        )
+        _plan_pg06(live_seed)
+        today = timezone.localdate()
+        report = reminders_sweep(day=today, send="queue")
+        assert report.digests
+        wait_for(lambda: Digest.objects.filter(day=today, state="sending").exists(), workers)
+        workers.kill(0)
+    finally:
+        hanging.close()
+    stuck = Digest.objects.get(day=today, state="sending")
+    # Fifteen minutes later (the sending timeout), as the database sees it.
+    Digest.objects.filter(pk=stuck.pk).update(claimed_at=timezone.now() - dt.timedelta(minutes=16))
+    workers.start("rescuer")
+    assert stuck.pk in digests_requeue(today=today)
+    wait_for(lambda: Digest.objects.get(pk=stuck.pk).state == "sent", workers)
+    mails = workers.mails()
+    assert sum(f"To: {stuck.user.email}" in m for m in mails) == 1
+    assert Digest.objects.get(pk=stuck.pk).attempts == 2

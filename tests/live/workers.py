@@ -89,6 +89,12 @@ class Workers:
             return []
         return [p.read_text() for p in sorted(self.mail_dir.iterdir())]
 
+    def kill(self, index: int = 0) -> None:
+        """SIGKILL one worker, as a crash or an out-of-memory kill would: no clean-up."""
+        process, _, _ = self.processes[index]
+        process.kill()
+        process.wait(timeout=20)
+
     def stop(self) -> None:
         for process, _, output in self.processes:
             process.terminate()
