@@ -229,6 +229,26 @@ def committee_create(
 
 
 @transaction.atomic
+def committee_update(
+    *, committee: Committee, scope: list[Organization], actor, reason: str, **fields
+) -> Committee:
+    """Change what a committee is and which organizations it oversees (its access follows)."""
+    _require_reason(reason)
+    if not scope:
+        raise ValidationError(
+            _("A committee oversees at least one organization."), code="empty_scope"
+        )
+    unknown = set(fields) - {"name", "kind", "purpose", "established_on"}
+    if unknown:
+        raise TypeError(f"committee_update cannot change {sorted(unknown)}")
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    _changed(committee, actor=actor, reason=reason, **fields)
+    committee.scope.set(scope)
+    permissions.access_sync_committee(committee, actor=actor)
+    return committee
+
+
+@transaction.atomic
 def committee_member_add(
     *,
     committee: Committee,
@@ -449,6 +469,19 @@ def _changed(obj, *, actor, reason: str, **fields) -> None:
 
 
 @transaction.atomic
+def record_change(obj, *, actor, reason: str, **fields):
+    """Change plain fields of a reference record (an organization, a unit's name or line, a
+    committee, a roster entry) with a reason; history and audit name who and why. A unit's
+    place in its tree is not a plain field (its path follows it) and is refused."""
+    _require_reason(reason)
+    if isinstance(obj, OrgUnit) and "parent" in fields:
+        raise TypeError("a unit's parent is not changed by record_change")
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    _changed(obj, actor=actor, reason=reason, **fields)
+    return obj
+
+
+@transaction.atomic
 def meeting_update(
     *, meeting: Meeting, held_on, title: str, summary: str, actor, reason: str
 ) -> Meeting:
@@ -489,6 +522,17 @@ def regulatory_action_update(*, action: RegulatoryAction, actor, reason: str, **
     action = RegulatoryAction.objects.select_for_update().get(pk=action.pk)
     _changed(action, actor=actor, reason=reason, **fields)
     return action
+
+
+@transaction.atomic
+def required_item_record(
+    *, action: RegulatoryAction, number: int, text: str, actor, reason: str = ""
+) -> RequiredItem:
+    """An item the action requires, under the number the regulator's document gives it."""
+    item = RequiredItem(action=action, number=number, text=text)
+    save_tracked(item, actor=actor, reason=reason or _("Required item added"))
+    audit_record(action=AuditEvent.Action.CHANGED, actor=actor, obj=action)
+    return item
 
 
 @transaction.atomic

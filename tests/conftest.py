@@ -1,5 +1,4 @@
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,14 +6,13 @@ from django.utils import translation
 
 from core.dates import PrecisionDate
 from governance.models import Organization
-from plans.loader import SeedLoader
-from plans.seed import chubu_2023_05_12
+from plans.loading import SEED, load_plan
 
 # Named people, one per role (tests/people.py), for every test directory.
 pytest_plugins = ["tests.people"]
 
 SEED_DATE = dt.date(2023, 5, 12)
-SEED_TEXT = Path(chubu_2023_05_12.__file__).with_name("chubu-2023-05-12-recurrence-prevention.txt")
+SEED_TEXT = SEED.with_name("chubu-2023-05-12-recurrence-prevention.txt")
 
 
 def month(year: int, m: int) -> PrecisionDate:
@@ -33,7 +31,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the 2023-05-12 Chubu plan once, through the services; every test sees it and
     rolls back what it changes."""
     with django_db_blocker.unblock():
-        SeedLoader(chubu_2023_05_12).load()
+        load_plan(SEED)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ class AuditEvent(models.Model):
         VIEWED = "viewed", _("viewed")
         DOWNLOADED = "downloaded", _("downloaded")
         EXPORTED = "exported", _("exported")
+        PLAN_IMPORTED = "plan_imported", _("plan imported")
         CHANGED = "changed", _("changed")
         ARCHIVED = "archived", _("archived")
         CHANGE_REQUESTED = "change_requested", _("change requested")

@@ -108,6 +108,7 @@ def countermeasure_record_status(
     planned_for: PrecisionDate | None = None,
     phrase_override: str = "",
     today: dt.date | None = None,
+    loading: str = "",
 ) -> StatusEvent:
     """Record that ``measure`` reached ``status`` on ``effective_on`` (valid time).
 
@@ -117,7 +118,9 @@ def countermeasure_record_status(
     (``countermeasure_verify_effectiveness`` / ``countermeasure_reopen`` do those), and a
     re-plan, hold or cancellation by the first line: it proposes those
     (``change_request_submit``) and the second line decides. ``actor=None`` is a load of a
-    plan's history (the seed, an import).
+    plan's history (the seed). ``loading`` (the history reason, 「取込: file」) is a plan's
+    past loaded from a file by ``actor``: the status model's rules apply, who may record
+    what does not (the load itself is audited).
     """
     measure = lock_measure(measure)
     if status in (Status.VERIFIED, Status.NOT_EFFECTIVE, Status.REOPENED):
@@ -126,7 +129,7 @@ def countermeasure_record_status(
             _("Effectiveness verification and reopening are second-line acts."),
             code="second_line_act",
         )
-    if status in CHANGE_CONTROLLED and _proposes_only(actor, measure):
+    if status in CHANGE_CONTROLLED and not loading and _proposes_only(actor, measure):
         raise refusal(
             "status",
             _(
@@ -192,7 +195,7 @@ def countermeasure_record_status(
     return _save_event(
         event,
         actor=actor,
-        reason=_("Status recorded: %(status)s") % {"status": Status(status).label},
+        reason=loading or _("Status recorded: %(status)s") % {"status": Status(status).label},
     )
 
 
@@ -205,13 +208,15 @@ def countermeasure_verify_effectiveness(
     note: str,
     actor,
     today: dt.date | None = None,
+    loading: str = "",
 ) -> StatusEvent:
     """Record the second line's verdict on whether an implemented measure works.
 
     Only an implemented or running measure with effectiveness criteria can be verified; the
     verdict needs a note that says what was checked (its written basis), and a verifier
     other than the person who recorded the implementation and other than the owner unit's
-    people (segregation of duties).
+    people (segregation of duties); ``loading`` as for ``countermeasure_record_status``
+    (a verdict of the past, loaded from a file: who gave it is not checked here).
     """
     measure = lock_measure(measure)
     latest = _check_date(measure=measure, effective_on=effective_on, today=today)
@@ -234,7 +239,7 @@ def countermeasure_verify_effectiveness(
         raise refusal(
             "note", _("Say what was checked to verify effectiveness."), code="note_required"
         )
-    if actor is not None:
+    if actor is not None and not loading:
         _check_line(measure, actor=actor, today=today or timezone.localdate())
         _check_verifier(measure, actor=actor, today=today or timezone.localdate())
     status = Status.VERIFIED if effective else Status.NOT_EFFECTIVE
@@ -243,7 +248,8 @@ def countermeasure_verify_effectiveness(
     return _save_event(
         event,
         actor=actor,
-        reason=_("Effectiveness verified: %(status)s") % {"status": Status(status).label},
+        reason=loading
+        or _("Effectiveness verified: %(status)s") % {"status": Status(status).label},
     )
 
 
@@ -313,6 +319,7 @@ def countermeasure_reopen(
     actor,
     planned_for: PrecisionDate | None = None,
     today: dt.date | None = None,
+    loading: str = "",
 ) -> StatusEvent:
     """Reopen a measure the second line found wanting (or one that was put aside)."""
     measure = lock_measure(measure)
@@ -329,4 +336,4 @@ def countermeasure_reopen(
     event = StatusEvent(measure=measure, status=Status.REOPENED, note=note, recorded_by=actor)
     event.effective_on = effective_on
     event.planned_for = planned_for
-    return _save_event(event, actor=actor, reason=_("Measure reopened"))
+    return _save_event(event, actor=actor, reason=loading or _("Measure reopened"))

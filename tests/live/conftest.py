@@ -15,8 +15,7 @@ from django.contrib.auth import get_user_model
 
 from governance import services as gov
 from governance.models import OrgUnit
-from plans.loader import SeedLoader
-from plans.seed import chubu_2023_05_12
+from plans.loading import SEED, load_plan
 from tests.live.workers import worker, workers  # noqa: F401 - fixtures for every live test
 
 # Playwright's sync API keeps an event loop in this thread; Django's ORM calls from the test
@@ -85,7 +84,7 @@ def live_seed(transactional_db):
 
 
 def _load():
-    SeedLoader(chubu_2023_05_12).load()
+    load_plan(SEED)
     admin = get_user_model().objects.create_superuser("root", "root@example.invalid", PASSWORD)
     people = {}
     for username, unit, role in (

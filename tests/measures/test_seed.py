@@ -1,19 +1,18 @@
 """load_seed: the source document as data, loaded once, all or nothing."""
 
 import io
-import types
 
 import pytest
+import yaml
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from governance.models import Committee, Organization, OrgUnit
 from incidents.models import Incident, IncidentMetric, RootCause
 from measures.models import Countermeasure, StatusEvent
-from plans.loader import SeedLoader
+from plans.loading import PlanRefused, load_plan
 
 
 def _row_counts() -> dict[str, int]:
@@ -94,49 +93,51 @@ def test_loading_twice_changes_nothing(seed):
     assert _row_counts() == before
 
 
-def _small_plan(events: list) -> types.SimpleNamespace:
-    """A plan of one new company with two measures, the second with ``events``."""
-    return types.SimpleNamespace(
-        SOURCE_TITLE="テスト計画",
-        SOURCE_DATE="2024-01-01",
-        ORGANIZATIONS=[{"code": "test-co", "name": "テスト株式会社", "kind": "retail"}],
-        ORG_UNITS=[("test-co", "test-top", None, "テスト", "company", "first")],
-        COMMITTEES=[],
-        SYSTEMS=[],
-        INCIDENT_OWNER="test-co",
-        INCIDENT_INVOLVED=["test-co"],
-        INCIDENTS=[],
-        INCIDENT_NOTES="",
-        ROOT_CAUSES={"test-co": [(1, "原因", "", "")]},
-        PERSPECTIVES={},
-        MEASURES={
-            "test-co": [
-                {
-                    "title": "一つ目",
-                    "nature": "one_off",
-                    "root_causes": [1],
-                    "events": [("implemented", "2023年3月")],
-                },
-                {"title": "二つ目", "nature": "continuous", "root_causes": [1], "events": events},
-            ]
-        },
-        CODE_PREFIX={"test-co": "T"},
-    )
+def _small_plan(tmp_path, events: list[dict]):
+    """A plan file of one new company with two measures, the second with ``events``."""
+    plan = {
+        "organizations": [{"code": "test-co", "name": "テスト株式会社", "kind": "retail"}],
+        "units": [{"organization": "test-co", "code": "test-top", "name": "テスト",
+                   "unit_type": "company", "line": "first"}],
+        "root_causes": [{"organization": "test-co", "number": 1, "title": "原因"}],
+        "measures": [
+            {"organization": "test-co", "code": "T-01", "title": "一つ目", "nature": "one_off",
+             "root_causes": [1]},
+            {"organization": "test-co", "code": "T-02", "title": "二つ目",
+             "nature": "continuous", "root_causes": [1]},
+        ],
+        "status_events": [
+            {"organization": "test-co", "measure": "T-01", "status": "implemented",
+             "effective_on": "2023年3月"},
+            *({"organization": "test-co", "measure": "T-02", **event} for event in events),
+        ],
+    }  # fmt: skip
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    return path
 
 
-def test_a_valid_small_plan_loads(seed):
-    SeedLoader(_small_plan([("in_operation", "2023年3月")])).load()
+def test_a_valid_small_plan_loads(seed, tmp_path):
+    load_plan(_small_plan(tmp_path, [{"status": "in_operation", "effective_on": "2023年3月"}]))
     assert Countermeasure.objects.filter(organization__code="test-co").count() == 2
 
 
-def test_invalid_data_is_refused_and_nothing_is_written(seed):
+def test_invalid_data_is_refused_and_nothing_is_written(seed, tmp_path):
     # An event dated before the previous one, in the last measure: everything before it
     # would already have been written.
-    broken = _small_plan([("in_operation", "2023年3月"), ("on_hold", "2023年1月")])
+    broken = _small_plan(
+        tmp_path,
+        [
+            {"status": "in_operation", "effective_on": "2023年3月"},
+            {"status": "on_hold", "effective_on": "2023年1月"},
+        ],
+    )
     before = _row_counts()
-    with pytest.raises(ValidationError) as info:
-        SeedLoader(broken).load()
-    assert "より前の日付です" in str(info.value)
+    with pytest.raises(PlanRefused) as info:
+        load_plan(broken)
+    [problem] = info.value.outcome.problems
+    assert (problem.sheet, problem.row, problem.column) == ("status_events", 3, "effective_on")
+    assert "より前の日付です" in problem.message
     assert _row_counts() == before
     assert not Organization.objects.filter(code="test-co").exists()
 

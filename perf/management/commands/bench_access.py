@@ -15,8 +15,7 @@ from governance.models import Organization, OrgUnit
 from governance.permissions import visible_to
 from measures import services as ms
 from measures.models import Countermeasure
-from plans.loader import SeedLoader
-from plans.seed import chubu_2023_05_12
+from plans.loading import SEED, load_plan
 
 
 class _Rollback(Exception):
@@ -39,7 +38,7 @@ class Command(BaseCommand):
             pass
 
     def _run(self, count: int, repeat: int) -> None:
-        SeedLoader(chubu_2023_05_12).load()
+        load_plan(SEED)
         pg = Organization.objects.get(code="chubu-pg")
         office = OrgUnit.objects.get(organization=pg, code="pg-head-office-units")
         branch = OrgUnit.objects.get(organization=pg, code="pg-branch-units")

@@ -1,0 +1,1670 @@
+"""Importing a plan file: every row checked and written through the services, all or nothing.
+
+The whole import runs in one transaction. Each row is written in a savepoint of its own so
+that a refusal (a cell that does not parse, an unknown code, a status change the rules
+refuse) is reported with its sheet, row and column and the next row is still tried; at the
+end, if anything was refused (or on a dry run) the transaction is rolled back and nothing
+at all is written. The services do the checking they always do, so a file cannot say what
+the pages could not.
+
+Records are matched by their natural key: a re-import changes what changed (history reason
+「取込: file name」), adds what is new and never duplicates. A column left out of a sheet
+leaves that field as it is. Status events are append-only: a measure's recorded events must
+come first in the file, in order; the events after them are added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.dates import PrecisionDate, parse_ja
+from governance import services as gov
+from governance.audit import audit_record
+from governance.models import (
+    AuditEvent,
+    Committee,
+    CommitteeMembership,
+    Meeting,
+    Organization,
+    OrgUnit,
+    Recommendation,
+    RegulatoryAction,
+    RequiredItem,
+    RoleAssignment,
+)
+from incidents import services as inc
+from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
+from measures import services as ms
+from measures.models import (
+    Countermeasure,
+    Perspective,
+    RecommendationReflection,
+    StatusEvent,
+)
+from measures.statuses import Status
+from plans.workbook import layout
+from plans.workbook.layout import BOOL, CHOICE, DATE, INT, LIST, PDATE
+from plans.workbook.reading import Book, Problem, Row
+
+# Model field names that differ from the workbook's column keys (for service refusals).
+_FIELD_COLUMNS = {
+    "due_on": "due",
+    "planned_start_on": "planned_start",
+    "effective_on_date": "effective_on",
+    "planned_for_date": "planned_for",
+    "occurrence_count": "occurrences",
+    "phrase_override": "override",
+    "org_unit": "unit",
+    "display_name": "name",
+    "is_external": "external",
+    "organizations_involved": "involved",
+    "user": "username",
+}
+
+_YES = {"はい", "yes", "y", "true", "1", "○", "〇", "x", "✓"}
+_NO = {"いいえ", "no", "n", "false", "0", "×", "-", "ー"}
+
+
+class SkipRow(Exception):
+    """The row has problems (already reported); it is not written."""
+
+
+@dataclass
+class SheetCount:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class Outcome:
+    name: str
+    dry_run: bool
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, SheetCount] = field(default_factory=dict)
+    changed: list[tuple[str, str, object]] = field(default_factory=list)  # sheet, label, obj
+    missing: list[tuple[str, str, object]] = field(default_factory=list)  # not in the file
+    archived: list[tuple[str, str, object]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def count(self, sheet: str, what: str, obj=None, label: str = "") -> None:
+        counts = self.counts.setdefault(sheet, SheetCount())
+        setattr(counts, what, getattr(counts, what) + 1)
+        if what != "unchanged" and obj is not None:
+            self.changed.append((sheet, label or str(obj), obj))
+
+
+def _norm(value: object) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip().casefold()
+
+
+class _Choices:
+    """A CHOICE column's accepted spellings: the code, the English and the Japanese name."""
+
+    _cache: dict[str, dict[str, str]] = {}
+
+    @classmethod
+    def of(cls, path: str) -> dict[str, str]:
+        if path not in cls._cache:
+            app_label, model_name, field_name = path.split(".")
+            model = apps.get_model(app_label, model_name)
+            choices = model._meta.get_field(field_name).choices
+            spellings: dict[str, str] = {}
+            for value, label in choices:
+                spellings[_norm(value)] = value
+                for language in ("en", "ja"):
+                    with translation.override(language):
+                        spellings[_norm(label)] = value
+            cls._cache[path] = spellings
+        return cls._cache[path]
+
+    @classmethod
+    def names(cls, path: str) -> str:
+        app_label, model_name, field_name = path.split(".")
+        choices = apps.get_model(app_label, model_name)._meta.get_field(field_name).choices
+        return "、".join(f"{value}（{label}）" for value, label in choices)
+
+
+class Cells:
+    """The cells of one row, read by the kinds of the layout; every problem is noted with
+    its column and the row is skipped at ``done()`` if there was any."""
+
+    def __init__(self, importer: PlanImport, sheet: layout.Sheet, row: Row) -> None:
+        self.importer, self.sheet, self.row = importer, sheet, row
+        self.failed = False
+
+    def problem(self, column: str, message: str) -> None:
+        self.failed = True
+        self.importer.problem(self.sheet.key, self.row.number, column, message)
+
+    def fail(self, column: str, message: str):
+        self.problem(column, message)
+        raise SkipRow
+
+    def done(self) -> None:
+        if self.failed:
+            raise SkipRow
+
+    def has(self, key: str) -> bool:
+        return key in self.importer.book.columns.get(self.sheet.key, ())
+
+    def _raw(self, key: str):
+        value = self.row.cells.get(key)
+        column = self.sheet.column(key)
+        if value is None and column.required and (self.has(key) or key in self.sheet.key_columns):
+            self.problem(key, _("This column must be filled in."))
+        return value
+
+    def text(self, key: str) -> str:
+        value = self._raw(key)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def code(self, key: str) -> str:
+        return unicodedata.normalize("NFKC", self.text(key))
+
+    def int(self, key: str) -> int | None:
+        value = self._raw(key)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            value = None
+        elif isinstance(value, float) and value.is_integer():
+            return int(value)
+        elif isinstance(value, int):
+            return value
+        else:
+            text = unicodedata.normalize("NFKC", str(value)).replace(",", "").strip()
+            if re.fullmatch(r"-?\d+", text):
+                return int(text)
+        self.problem(key, _("「%(value)s」 is not a whole number.") % {"value": value})
+        return None
+
+    def date(self, key: str) -> dt.date | None:
+        value = self._raw(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            parsed = parse_ja(str(value))
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.precision != "day":
+            self.problem(
+                key,
+                _("「%(value)s」 is not a day (write it as 2024-05-12 or 2024年5月12日).")
+                % {"value": value},
+            )
+            return None
+        return parsed.start
+
+    def pdate(self, key: str) -> PrecisionDate | None:
+        value = self._raw(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return PrecisionDate(value)
+        try:
+            return parse_ja(str(value))
+        except ValueError:
+            self.problem(
+                key,
+                _(
+                    "「%(value)s」 is not a date (write it as 2024年5月12日, 2024年5月, "
+                    "2024年度上期 or 2024年度)."
+                )
+                % {"value": value},
+            )
+            return None
+
+    def bool(self, key: str) -> bool:
+        value = self._raw(key)
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        text = _norm(value)
+        if text in _YES:
+            return True
+        if text in _NO:
+            return False
+        self.problem(key, _("「%(value)s」 is not はい or いいえ.") % {"value": value})
+        return False
+
+    def list(self, key: str) -> list[str]:
+        value = self._raw(key)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            items = [str(v) for v in value]
+        else:
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            items = re.split(r"[、,，;；\n]", unicodedata.normalize("NFKC", str(value)))
+        return [item.strip() for item in items if item.strip()]
+
+    def choice(self, key: str) -> str:
+        value = self._raw(key)
+        if value is None:
+            return ""
+        path = self.sheet.column(key).choices
+        found = _Choices.of(path).get(_norm(value))
+        if found is None:
+            self.problem(
+                key,
+                _("「%(value)s」 is not one of: %(choices)s")
+                % {"value": value, "choices": _Choices.names(path)},
+            )
+            return ""
+        return found
+
+    def read(self, key: str):
+        kind = self.sheet.column(key).kind
+        return {
+            INT: self.int,
+            DATE: self.date,
+            PDATE: self.pdate,
+            BOOL: self.bool,
+            LIST: self.list,
+            CHOICE: self.choice,
+        }.get(kind, self.text)(key)
+
+
+# The order sheets are written in: what a row refers to is written before it.
+ORDER = (
+    "organizations",
+    "units",
+    "people",
+    "roles",
+    "committees",
+    "members",
+    "meetings",
+    "recommendations",
+    "regulatory_actions",
+    "required_items",
+    "systems",
+    "incidents",
+    "incident_metrics",
+    "root_causes",
+    "perspectives",
+    "measures",
+    "status_events",
+    "reflections",
+)
+
+
+class PlanImport:
+    """Check and write ``book``.
+
+    ``organizations``: the codes of the organizations the person may write (None: any, for
+    a superuser or the command line); a row of another organization is refused.
+    ``archive_missing``: measures of the file's organizations that the file leaves out are
+    archived (otherwise only reported).
+    """
+
+    def __init__(
+        self,
+        book: Book,
+        *,
+        actor=None,
+        organizations: set[str] | None = None,
+        archive_missing: bool = False,
+        today: dt.date | None = None,
+        reason: str = "",
+    ) -> None:
+        self.book = book
+        self.actor = actor
+        self.allowed = organizations
+        self.archive_missing = archive_missing
+        self.today = today or timezone.localdate()
+        self.reason = reason or _("Import: %(name)s") % {"name": book.name}
+        self.outcome = Outcome(name=book.name, dry_run=True)
+        self.orgs: dict[str, Organization] = {}
+        self.failed_keys: set[tuple] = set()  # rows refused: rows that need them are skipped
+
+    # -- running ---------------------------------------------------------------------------
+    def problem(self, sheet: str, row: int | None, column: str, message: str) -> None:
+        self.outcome.problems.append(Problem(sheet, row, column, message))
+
+    def run(self, *, dry_run: bool = False) -> Outcome:
+        self.outcome.dry_run = dry_run
+        self.outcome.problems.extend(self.book.problems)
+        with transaction.atomic():
+            for sheet_key in ORDER:
+                if self.book.has(sheet_key):
+                    getattr(self, f"_sheet_{sheet_key}")(layout.BY_KEY[sheet_key])
+            self._missing_measures()
+            if not self.outcome.ok or dry_run:
+                transaction.set_rollback(True)
+            elif self.actor is not None or self.outcome.changed or self.outcome.archived:
+                # A person's import is audited even when it changed nothing; a command
+                # line load that found everything in place leaves no trace.
+                audit_record(
+                    action=AuditEvent.Action.PLAN_IMPORTED,
+                    actor=self.actor,
+                    organization_id=self._audit_organization(),
+                    object_type="plans.workbook",
+                    object_repr=self.book.name[:300],
+                    details={
+                        "counts": {
+                            sheet: vars(count) for sheet, count in self.outcome.counts.items()
+                        },
+                        "archived": len(self.outcome.archived),
+                    },
+                )
+        return self.outcome
+
+    def _audit_organization(self) -> int | None:
+        orgs = [org.pk for org in self.orgs.values()]
+        return orgs[0] if len(orgs) == 1 else None
+
+    def _write(self, cells: Cells, action):
+        """Run a service call; a refusal becomes problems of the row's columns."""
+        try:
+            with transaction.atomic():
+                return action()
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    column = _FIELD_COLUMNS.get(name, name)
+                    if column not in {c.key for c in cells.sheet.columns}:
+                        column = ""
+                    for message in errors:
+                        cells.problem(column, message)
+            else:
+                for message in exc.messages:
+                    cells.problem("", message)
+        except IntegrityError:
+            cells.problem("", _("The row clashes with a record that already exists."))
+        raise SkipRow
+
+    def _organization(self, cells: Cells, key: str = "organization") -> Organization:
+        code = cells.code(key)
+        if not code:
+            raise SkipRow
+        if self.allowed is not None and code not in self.allowed:
+            cells.fail(
+                key, _("You may not import into organization 「%(code)s」.") % {"code": code}
+            )
+        org = self.orgs.get(code)
+        if org is None:
+            org = Organization.objects.filter(code=code).first()
+            if org is None:
+                if ("organizations", code) in self.failed_keys:
+                    raise SkipRow
+                cells.fail(key, _("Unknown organization 「%(code)s」.") % {"code": code})
+            self.orgs[code] = org
+        return org
+
+    def _ref(self, cells: Cells, column: str, model, lookup: dict, label: str, sheet: str):
+        """The record ``lookup`` names, or a problem (skipped quietly when its own row was
+        refused: that row's problems say why)."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            if (sheet, *[str(v.pk) if hasattr(v, "pk") else str(v) for v in lookup.values()]) in (
+                self.failed_keys
+            ):
+                raise SkipRow
+            cells.fail(
+                column,
+                _("Unknown %(what)s 「%(label)s」.") % {"what": _kind(sheet), "label": label},
+            )
+        return obj
+
+    def _changes(self, obj, wanted: dict) -> dict:
+        changes = {}
+        for name, value in wanted.items():
+            current = getattr(obj, name)
+            if current != value:
+                changes[name] = value
+        return changes
+
+    def _fail_key(self, sheet: str, *parts) -> None:
+        self.failed_keys.add((sheet, *[str(p.pk) if hasattr(p, "pk") else str(p) for p in parts]))
+
+    def _each(self, sheet: layout.Sheet, handler) -> None:
+        """``handler`` for each row, in a savepoint; a refused row's problems are collected
+        (and the rows that need it skipped quietly) and the next row is tried."""
+        for row in self.book.rows[sheet.key]:
+            cells = Cells(self, sheet, row)
+            try:
+                with transaction.atomic():
+                    handler(cells)
+            except SkipRow:
+                self._fail_row(sheet, cells)
+
+    def _fail_row(self, sheet: layout.Sheet, cells: Cells) -> None:
+        parts = []
+        for key in sheet.key_columns:
+            value = cells.row.cells.get(key)
+            if key == "organization":
+                value = self.orgs.get(str(value)) or value
+            parts.append(value)
+        self._fail_key(sheet.key, *parts)
+
+    # -- governance ------------------------------------------------------------------------
+    def _sheet_organizations(self, sheet):
+        def handle(cells: Cells):
+            code = cells.code("code")
+            name, short_name, kind = (
+                cells.text("name"),
+                cells.text("short_name"),
+                cells.choice("kind"),
+            )
+            cells.done()
+            if self.allowed is not None and code not in self.allowed:
+                cells.fail(
+                    "code", _("You may not import into organization 「%(code)s」.") % {"code": code}
+                )
+            org = Organization.objects.filter(code=code).first()
+            wanted = {"name": name, "kind": kind}
+            if cells.has("short_name"):
+                wanted["short_name"] = short_name
+            if org is None:
+                org = self._write(
+                    cells,
+                    lambda: gov.organization_create(
+                        code=code,
+                        actor=self.actor,
+                        reason=self.reason,
+                        short_name=short_name,
+                        name=name,
+                        kind=kind,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", org)
+            elif changes := self._changes(org, wanted):
+                org = self._write(
+                    cells,
+                    lambda: gov.record_change(org, actor=self.actor, reason=self.reason, **changes),
+                )
+                self.outcome.count(sheet.key, "updated", org)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+            self.orgs[code] = org
+
+        self._each(sheet, handle)
+
+    def _sheet_units(self, sheet):
+        rows = list(self.book.rows[sheet.key])
+        # Parents first: the units of the file in tree order; a cycle is a problem.
+        by_key = {}
+        for row in rows:
+            by_key[(str(row.cells.get("organization")), str(row.cells.get("code")))] = row
+        ordered, state = [], {}
+
+        def visit(key, trail):
+            if state.get(key) == "done":
+                return
+            if state.get(key) == "visiting":
+                cycle = trail[trail.index(key) :]
+                for member in cycle:
+                    row = by_key[member]
+                    self.problem(
+                        sheet.key,
+                        row.number,
+                        "parent",
+                        _("The units' parents go round in a circle: %(units)s.")
+                        % {"units": " → ".join(k[1] for k in [*cycle, key])},
+                    )
+                    state[member] = "cycle"
+                return
+            state[key] = "visiting"
+            parent = by_key[key].cells.get("parent")
+            if parent is not None and (key[0], str(parent)) in by_key:
+                visit((key[0], str(parent)), [*trail, key])
+            if state.get(key) == "visiting":
+                state[key] = "done"
+                ordered.append(by_key[key])
+
+        for key in by_key:
+            visit(key, [])
+        self.book.rows[sheet.key] = ordered
+
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            code, name = cells.code("code"), cells.text("name")
+            unit_type, line = cells.choice("unit_type"), cells.choice("line")
+            parent_code = cells.code("parent")
+            cells.done()
+            parent = None
+            if parent_code:
+                parent = self._ref(
+                    cells,
+                    "parent",
+                    OrgUnit,
+                    {"organization": org, "code": parent_code},
+                    parent_code,
+                    "units",
+                )
+            unit = OrgUnit.objects.filter(organization=org, code=code).first()
+            if unit is None:
+                unit = self._write(
+                    cells,
+                    lambda: gov.org_unit_create(
+                        organization=org,
+                        code=code,
+                        name=name,
+                        unit_type=unit_type,
+                        line=line,
+                        parent=parent,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", unit)
+                return
+            if cells.has("parent") and unit.parent_id != (parent.pk if parent else None):
+                cells.fail(
+                    "parent",
+                    _(
+                        "A unit cannot be moved to another parent by an import; "
+                        "move it in the admin."
+                    ),
+                )
+            changes = self._changes(unit, {"name": name, "unit_type": unit_type, "line": line})
+            if changes:
+                self._write(
+                    cells,
+                    lambda: gov.record_change(
+                        unit, actor=self.actor, reason=self.reason, **changes
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", unit)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _sheet_people(self, sheet):
+        user_model = get_user_model()
+
+        def handle(cells: Cells):
+            username, name, email = cells.text("username"), cells.text("name"), cells.text("email")
+            cells.done()
+            user = user_model.objects.filter(username=username).first()
+            if user is None:
+                if self.allowed is not None and not self.actor.is_superuser:
+                    pass  # the second line brings its own people in; roles are checked below
+                user = user_model(username=username, last_name=name, email=email)
+                user.set_unusable_password()
+                try:
+                    user.full_clean(exclude=["password"])
+                except ValidationError as exc:
+                    for column, errors in exc.message_dict.items():
+                        for message in errors:
+                            cells.problem(
+                                column if column in ("username", "email") else "", message
+                            )
+                    raise SkipRow from None
+                user.save()
+                self.outcome.count(sheet.key, "created", user, username)
+            else:
+                wanted = {"last_name": name}
+                if cells.has("email"):
+                    wanted["email"] = email
+                if changes := self._changes(user, wanted):
+                    for attr, value in changes.items():
+                        setattr(user, attr, value)
+                    user.save(update_fields=list(changes))
+                    self.outcome.count(sheet.key, "updated", user, username)
+                else:
+                    self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _sheet_roles(self, sheet):
+        user_model = get_user_model()
+
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            username, role, unit_code = (
+                cells.text("username"),
+                cells.choice("role"),
+                cells.code("unit"),
+            )
+            valid_from, valid_to, note = (
+                cells.date("valid_from"),
+                cells.date("valid_to"),
+                cells.text("note"),
+            )
+            cells.done()
+            user = self._ref(
+                cells, "username", user_model, {"username": username}, username, "people"
+            )
+            unit = self._ref(
+                cells, "unit", OrgUnit, {"organization": org, "code": unit_code}, unit_code, "units"
+            )
+            existing = RoleAssignment.objects.filter(
+                user=user, role=role, org_unit=unit, valid_from=valid_from
+            ).first()
+            if existing is None:
+                assignment = self._write(
+                    cells,
+                    lambda: gov.role_assign(
+                        user=user,
+                        role=role,
+                        org_unit=unit,
+                        valid_from=valid_from,
+                        valid_to=valid_to,
+                        note=note,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", assignment)
+            elif existing.valid_to != valid_to:
+                self._write(
+                    cells,
+                    lambda: gov.role_update(
+                        assignment=existing,
+                        valid_from=valid_from,
+                        valid_to=valid_to,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", existing)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _committee(self, cells: Cells, org: Organization) -> Committee:
+        code = cells.code("committee")
+        return self._ref(
+            cells, "committee", Committee, {"organization": org, "code": code}, code, "committees"
+        )
+
+    def _sheet_committees(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            code, name, kind = cells.code("code"), cells.text("name"), cells.choice("kind")
+            purpose, established_on = cells.text("purpose"), cells.date("established_on")
+            scope_codes = cells.list("scope")
+            cells.done()
+            scope = []
+            for scope_code in scope_codes:
+                found = Organization.objects.filter(code=scope_code).first()
+                if found is None:
+                    cells.problem(
+                        "scope", _("Unknown organization 「%(code)s」.") % {"code": scope_code}
+                    )
+                scope.append(found)
+            cells.done()
+            committee = Committee.objects.filter(organization=org, code=code).first()
+            if committee is None:
+                committee = self._write(
+                    cells,
+                    lambda: gov.committee_create(
+                        organization=org,
+                        code=code,
+                        name=name,
+                        kind=kind,
+                        scope=scope,
+                        purpose=purpose,
+                        established_on=established_on,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", committee)
+                return
+            wanted = {"name": name, "kind": kind}
+            for key in ("purpose", "established_on"):
+                if cells.has(key):
+                    wanted[key] = purpose if key == "purpose" else established_on
+            changes = self._changes(committee, wanted)
+            scope_changed = {o.pk for o in scope} != set(
+                committee.scope.values_list("pk", flat=True)
+            )
+            if changes or scope_changed:
+                self._write(
+                    cells,
+                    lambda: gov.committee_update(
+                        committee=committee,
+                        scope=scope,
+                        actor=self.actor,
+                        reason=self.reason,
+                        **changes,
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", committee)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _sheet_members(self, sheet):
+        user_model = get_user_model()
+
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            values = {
+                key: cells.read(key)
+                for key in (
+                    "name",
+                    "affiliation",
+                    "position",
+                    "external",
+                    "username",
+                    "valid_from",
+                    "valid_to",
+                )
+            }
+            cells.done()
+            committee = self._committee(cells, org)
+            user = None
+            if values["username"]:
+                user = self._ref(
+                    cells,
+                    "username",
+                    user_model,
+                    {"username": values["username"]},
+                    values["username"],
+                    "people",
+                )
+            existing = CommitteeMembership.objects.filter(
+                committee=committee, display_name=values["name"], valid_from=values["valid_from"]
+            ).first()
+            fields = {
+                "affiliation": values["affiliation"],
+                "position": values["position"] or CommitteeMembership.Position.MEMBER,
+                "is_external": values["external"],
+                "valid_to": values["valid_to"],
+                "user": user,
+            }
+            if existing is None:
+                member = self._write(
+                    cells,
+                    lambda: gov.committee_member_add(
+                        committee=committee,
+                        display_name=values["name"],
+                        valid_from=values["valid_from"],
+                        actor=self.actor,
+                        reason=self.reason,
+                        **fields,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", member)
+            elif changes := self._changes(existing, fields):
+                self._write(
+                    cells,
+                    lambda: gov.record_change(
+                        existing, actor=self.actor, reason=self.reason, **changes
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", existing)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _sheet_meetings(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            number, held_on = cells.int("number"), cells.date("held_on")
+            title, summary = cells.text("title"), cells.text("summary")
+            cells.done()
+            committee = self._committee(cells, org)
+            meeting = Meeting.objects.filter(committee=committee, number=number).first()
+            if meeting is None:
+                meeting = self._write(
+                    cells,
+                    lambda: gov.meeting_record(
+                        committee=committee,
+                        number=number,
+                        held_on=held_on,
+                        title=title,
+                        summary=summary,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", meeting)
+            elif self._changes(meeting, {"held_on": held_on, "title": title, "summary": summary}):
+                self._write(
+                    cells,
+                    lambda: gov.meeting_update(
+                        meeting=meeting,
+                        held_on=held_on,
+                        title=title,
+                        summary=summary,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", meeting)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _sheet_recommendations(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            number, meeting_number = cells.int("number"), cells.int("meeting")
+            text, received_on = cells.text("text"), cells.date("received_on")
+            cells.done()
+            committee = self._committee(cells, org)
+            meeting = None
+            if meeting_number is not None:
+                meeting = self._ref(
+                    cells,
+                    "meeting",
+                    Meeting,
+                    {"committee": committee, "number": meeting_number},
+                    str(meeting_number),
+                    "meetings",
+                )
+            found = Recommendation.objects.filter(committee=committee, number=number).first()
+            if found is None:
+                found = self._write(
+                    cells,
+                    lambda: gov.recommendation_record(
+                        committee=committee,
+                        number=number,
+                        text=text,
+                        received_on=received_on,
+                        meeting=meeting,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", found)
+            elif self._changes(
+                found, {"text": text, "received_on": received_on, "meeting": meeting}
+            ):
+                self._write(
+                    cells,
+                    lambda: gov.recommendation_update(
+                        recommendation=found,
+                        text=text,
+                        received_on=received_on,
+                        meeting=meeting,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", found)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _sheet_regulatory_actions(self, sheet):
+        names = (
+            "authority",
+            "action_type",
+            "title",
+            "legal_basis",
+            "summary",
+            "issued_on",
+            "response_due",
+        )
+
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            reference = cells.text("reference")
+            values = {key: cells.read(key) for key in names}
+            cells.done()
+            action = RegulatoryAction.objects.filter(organization=org, reference=reference).first()
+            if action is None:
+                action = self._write(
+                    cells,
+                    lambda: gov.regulatory_action_record(
+                        organization=org,
+                        reference=reference,
+                        actor=self.actor,
+                        reason=self.reason,
+                        **values,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", action)
+            elif changes := self._changes(
+                action, {k: v for k, v in values.items() if cells.has(k)}
+            ):
+                self._write(
+                    cells,
+                    lambda: gov.regulatory_action_update(
+                        action=action, actor=self.actor, reason=self.reason, **changes
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", action)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _sheet_required_items(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            reference, number, text = (
+                cells.text("reference"),
+                cells.int("number"),
+                cells.text("text"),
+            )
+            cells.done()
+            action = self._ref(
+                cells,
+                "reference",
+                RegulatoryAction,
+                {"organization": org, "reference": reference},
+                reference,
+                "regulatory_actions",
+            )
+            item = RequiredItem.objects.filter(action=action, number=number).first()
+            if item is None:
+                item = self._write(
+                    cells,
+                    lambda: gov.required_item_record(
+                        action=action,
+                        number=number,
+                        text=text,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", item)
+            elif item.text != text:
+                self._write(
+                    cells,
+                    lambda: gov.record_change(
+                        item, actor=self.actor, reason=self.reason, text=text
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", item)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    # -- incidents -------------------------------------------------------------------------
+    def _sheet_systems(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            code = cells.code("code")
+            values = {key: cells.text(key) for key in ("name", "operator", "description")}
+            cells.done()
+            system = AffectedSystem.objects.filter(organization=org, code=code).first()
+            if system is None:
+                system = self._write(
+                    cells,
+                    lambda: inc.affected_system_create(
+                        organization=org, code=code, actor=self.actor, reason=self.reason, **values
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", system)
+                return
+            wanted = {k: v for k, v in values.items() if cells.has(k)}
+            if self._changes(system, wanted):
+                merged = {k: wanted.get(k, getattr(system, k)) for k in values}
+                self._write(
+                    cells,
+                    lambda: inc.affected_system_update(
+                        system=system, actor=self.actor, reason=self.reason, **merged
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", system)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _sheet_incidents(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            number = cells.int("number")
+            title, summary, notes = cells.text("title"), cells.text("summary"), cells.text("notes")
+            involved_codes, system_codes = cells.list("involved"), cells.list("systems")
+            cells.done()
+            involved = []
+            for code in involved_codes:
+                found = Organization.objects.filter(code=code).first()
+                if found is None:
+                    cells.problem(
+                        "involved", _("Unknown organization 「%(code)s」.") % {"code": code}
+                    )
+                involved.append(found)
+            systems = []
+            for code in system_codes:
+                found = AffectedSystem.objects.filter(organization=org, code=code).first()
+                if found is None:
+                    cells.problem(
+                        "systems",
+                        _("Unknown %(what)s 「%(label)s」.")
+                        % {"what": _kind("systems"), "label": code},
+                    )
+                systems.append(found)
+            cells.done()
+            incident = Incident.objects.filter(organization=org, number=number).first()
+            if incident is None:
+                incident = self._write(
+                    cells,
+                    lambda: inc.incident_create(
+                        organization=org,
+                        number=number,
+                        title=title,
+                        summary=summary,
+                        organizations_involved=involved,
+                        systems=systems,
+                        notes=notes,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", incident)
+                return
+            if not cells.has("involved"):
+                involved = list(incident.organizations_involved.all())
+            if not cells.has("systems"):
+                systems = list(incident.systems.all())
+            changed = self._changes(incident, {"title": title, "summary": summary, "notes": notes})
+            if (
+                changed
+                or {o.pk for o in involved} != {o.pk for o in incident.organizations_involved.all()}
+                or {s.pk for s in systems} != {s.pk for s in incident.systems.all()}
+            ):
+                self._write(
+                    cells,
+                    lambda: inc.incident_update(
+                        incident=incident,
+                        title=title,
+                        summary=summary,
+                        notes=notes,
+                        organizations_involved=involved,
+                        systems=systems,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", incident)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _incident(self, cells: Cells, org: Organization, number: int | str) -> Incident:
+        """An incident of ``org`` or one that involves it, by number (``org-code:number`` for
+        an incident of another organization)."""
+        text = str(number)
+        owner_code, _sep, num = text.rpartition(":")
+        owner = Organization.objects.filter(code=owner_code).first() if owner_code else org
+        if owner is None or not num.strip().isdigit():
+            cells.fail(
+                "incidents",
+                _("Unknown %(what)s 「%(label)s」.") % {"what": _kind("incidents"), "label": text},
+            )
+        found = Incident.objects.filter(organization=owner, number=int(num)).first()
+        if found is None and owner == org:
+            found = (
+                Incident.objects.filter(organizations_involved=org, number=int(num))
+                .order_by("pk")
+                .first()
+            )
+        if found is None:
+            cells.fail(
+                "incidents",
+                _("Unknown %(what)s 「%(label)s」.") % {"what": _kind("incidents"), "label": text},
+            )
+        return found
+
+    def _sheet_incident_metrics(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            number, position = cells.int("incident"), cells.int("position")
+            values = {
+                "label": cells.text("label"),
+                "count": cells.int("count"),
+                "unit": cells.text("unit") or "件",
+                "period_start": cells.pdate("period_start"),
+                "period_end": cells.pdate("period_end"),
+                "note": cells.text("note"),
+            }
+            cells.done()
+            incident = self._ref(
+                cells,
+                "incident",
+                Incident,
+                {"organization": org, "number": number},
+                str(number),
+                "incidents",
+            )
+            metric = IncidentMetric.objects.filter(incident=incident, position=position).first()
+            if metric is None:
+                metric = self._write(
+                    cells,
+                    lambda: inc.incident_metric_add(
+                        incident=incident,
+                        position=position,
+                        actor=self.actor,
+                        reason=self.reason,
+                        **values,
+                    ),
+                )
+                self.outcome.count(
+                    sheet.key, "created", metric, f"{incident.label} {values['label']}"
+                )
+            elif changes := self._changes(metric, values):
+                self._write(
+                    cells,
+                    lambda: gov.record_change(
+                        metric, actor=self.actor, reason=self.reason, **changes
+                    ),
+                )
+                self.outcome.count(
+                    sheet.key, "updated", metric, f"{incident.label} {values['label']}"
+                )
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    def _sheet_root_causes(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            number = cells.int("number")
+            title, short_title = cells.text("title"), cells.text("short_title")
+            explanation, incident_numbers = cells.text("explanation"), cells.list("incidents")
+            cells.done()
+            incidents = [self._incident(cells, org, n) for n in incident_numbers]
+            cause = RootCause.objects.filter(organization=org, number=number).first()
+            if cause is None:
+                cause = self._write(
+                    cells,
+                    lambda: inc.root_cause_create(
+                        organization=org,
+                        number=number,
+                        title=title,
+                        short_title=short_title,
+                        explanation=explanation,
+                        incidents=incidents,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", cause)
+                return
+            if not cells.has("incidents"):
+                incidents = list(cause.incidents.all())
+            changes = self._changes(
+                cause, {"title": title, "short_title": short_title, "explanation": explanation}
+            )
+            if changes or {i.pk for i in incidents} != {i.pk for i in cause.incidents.all()}:
+                self._write(
+                    cells,
+                    lambda: inc.root_cause_update(
+                        root_cause=cause,
+                        title=title,
+                        short_title=short_title,
+                        explanation=explanation,
+                        incidents=incidents,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", cause)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    # -- measures --------------------------------------------------------------------------
+    def _sheet_perspectives(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            code, name, position = cells.code("code"), cells.text("name"), cells.int("position")
+            cells.done()
+            found = Perspective.objects.filter(organization=org, code=code).first()
+            if found is None:
+                found = self._write(
+                    cells,
+                    lambda: ms.perspective_create(
+                        organization=org,
+                        code=code,
+                        name=name,
+                        position=position,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", found)
+            elif self._changes(found, {"name": name, "position": position}):
+                self._write(
+                    cells,
+                    lambda: ms.perspective_update(
+                        perspective=found,
+                        name=name,
+                        position=position,
+                        actor=self.actor,
+                        reason=self.reason,
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", found)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    _MEASURE_FIELDS = (
+        "title",
+        "detail",
+        "owner_label",
+        "nature",
+        "recurrence_months",
+        "verb",
+        "planned_start",
+        "due",
+        "effectiveness_criteria",
+        "effectiveness_check_due",
+        "third_line_verifies",
+        "position",
+    )
+
+    def _sheet_measures(self, sheet):
+        # Top-level measures before sub-items, so a sub-item may come before its parent.
+        rows = self.book.rows[sheet.key]
+        self.book.rows[sheet.key] = [r for r in rows if r.cells.get("parent") is None] + [
+            r for r in rows if r.cells.get("parent") is not None
+        ]
+        self._events_by_measure = self._first_events()
+        self._each(sheet, self._measure_row)
+        self.book.rows[sheet.key] = rows
+
+    def _first_events(self) -> dict[tuple[str, str], dt.date]:
+        """The first event date of each measure in the file (its default ``planned_on``)."""
+        firsts: dict[tuple[str, str], dt.date] = {}
+        for row in self.book.rows.get("status_events", []):
+            try:
+                when = parse_ja(str(row.cells.get("effective_on"))).start
+            except ValueError:
+                continue
+            key = (str(row.cells.get("organization")), str(row.cells.get("measure")))
+            firsts[key] = min(firsts.get(key, when), when)
+        return firsts
+
+    def _measure_row(self, cells: Cells) -> None:
+        org = self._organization(cells)
+        code = cells.code("code")
+        values = {key: cells.read(key) for key in self._MEASURE_FIELDS}
+        values["verb"] = values["verb"] or "implement"
+        parent_code, perspective_code = cells.code("parent"), cells.code("perspective")
+        owner_code = cells.code("owner_unit")
+        cause_refs, incident_refs = cells.list("root_causes"), cells.list("incidents")
+        item_refs, planned_on = cells.list("required_items"), cells.date("planned_on")
+        cells.done()
+        parent = perspective = owner_unit = None
+        if parent_code:
+            parent = self._ref(
+                cells,
+                "parent",
+                Countermeasure,
+                {"organization": org, "code": parent_code},
+                parent_code,
+                "measures",
+            )
+        if perspective_code:
+            perspective = self._ref(
+                cells,
+                "perspective",
+                Perspective,
+                {"organization": org, "code": perspective_code},
+                perspective_code,
+                "perspectives",
+            )
+        elif parent is not None:
+            perspective = parent.perspective
+        if owner_code:
+            owner_unit = self._ref(
+                cells,
+                "owner_unit",
+                OrgUnit,
+                {"organization": org, "code": owner_code},
+                owner_code,
+                "units",
+            )
+        causes = [self._cause(cells, org, ref) for ref in cause_refs]
+        incidents = [self._incident(cells, org, ref) for ref in incident_refs]
+        items = [self._required_item(cells, org, ref) for ref in item_refs]
+        cells.done()
+        measure = Countermeasure.objects.filter(organization=org, code=code).first()
+        if measure is None:
+            first = self._events_by_measure.get((org.code, code))
+            default_on = min(filter(None, [self.today, first]))
+            measure = self._write(
+                cells,
+                lambda: ms.countermeasure_create(
+                    organization=org,
+                    code=code,
+                    parent=parent,
+                    perspective=perspective,
+                    owner_unit=owner_unit,
+                    root_causes=causes,
+                    incidents=incidents,
+                    planned_on=planned_on or default_on,
+                    actor=self.actor,
+                    reason=self.reason,
+                    **values,
+                ),
+            )
+            if items:
+                self._write(
+                    cells,
+                    lambda: ms.countermeasure_set_required_items(
+                        measure=measure, items=items, actor=self.actor, reason=self.reason
+                    ),
+                )
+            self.outcome.count("measures", "created", measure, measure.code)
+            return
+        if measure.archived_at is not None:
+            cells.fail(
+                "code",
+                _("Measure 「%(code)s」 was archived; it takes no more changes.") % {"code": code},
+            )
+        if cells.has("parent") and measure.parent_id != (parent.pk if parent else None):
+            cells.fail("parent", _("A measure cannot be moved under another parent by an import."))
+        wanted = {k: v for k, v in values.items() if cells.has(k if k != "verb" else "verb")}
+        if not cells.has("position") or values["position"] is None:
+            wanted.pop("position", None)
+        if cells.has("perspective") and parent is None:
+            wanted["perspective"] = perspective
+        if cells.has("owner_unit"):
+            wanted["owner_unit"] = owner_unit
+        changes = self._changes(measure, wanted)
+        new_causes = causes if cells.has("root_causes") else None
+        new_incidents = incidents if cells.has("incidents") else None
+        if new_causes is not None and {c.pk for c in causes} == set(
+            measure.root_causes.values_list("pk", flat=True)
+        ):
+            new_causes = None
+        if new_incidents is not None and {i.pk for i in incidents} == set(
+            measure.incidents.values_list("pk", flat=True)
+        ):
+            new_incidents = None
+        items_changed = cells.has("required_items") and {i.pk for i in items} != set(
+            measure.required_item_coverage.filter(archived_at__isnull=True).values_list(
+                "required_item_id", flat=True
+            )
+        )
+        if not (changes or new_causes is not None or new_incidents is not None or items_changed):
+            self.outcome.count("measures", "unchanged")
+            return
+        if changes or new_causes is not None or new_incidents is not None:
+            self._write(
+                cells,
+                lambda: ms.countermeasure_update(
+                    measure=measure,
+                    actor=self.actor,
+                    reason=self.reason,
+                    root_causes=new_causes,
+                    incidents=new_incidents,
+                    **changes,
+                ),
+            )
+        if items_changed:
+            self._write(
+                cells,
+                lambda: ms.countermeasure_set_required_items(
+                    measure=measure, items=items, actor=self.actor, reason=self.reason
+                ),
+            )
+        self.outcome.count("measures", "updated", measure, measure.code)
+
+    def _cause(self, cells: Cells, org: Organization, ref: str) -> RootCause:
+        owner_code, _sep, number = ref.rpartition(":")
+        if owner_code and owner_code != org.code:
+            cells.fail(
+                "root_causes",
+                _(
+                    "Root cause 「%(ref)s」 belongs to another organization; a "
+                    "measure answers its own organization's root causes."
+                )
+                % {"ref": ref},
+            )
+        cause = None
+        if number.strip().isdigit():
+            cause = RootCause.objects.filter(organization=org, number=int(number)).first()
+        if cause is None:
+            cells.fail(
+                "root_causes",
+                _("Unknown %(what)s 「%(label)s」.") % {"what": _kind("root_causes"), "label": ref},
+            )
+        return cause
+
+    def _required_item(self, cells: Cells, org: Organization, ref: str) -> RequiredItem:
+        reference, _sep, number = ref.rpartition(":")
+        item = None
+        if reference and number.strip().isdigit():
+            item = RequiredItem.objects.filter(
+                action__organization=org, action__reference=reference, number=int(number)
+            ).first()
+        if item is None:
+            cells.fail(
+                "required_items",
+                _("Unknown %(what)s 「%(label)s」 (write reference:number).")
+                % {"what": _kind("required_items"), "label": ref},
+            )
+        return item
+
+    def _sheet_status_events(self, sheet):
+        by_measure: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        for row in self.book.rows[sheet.key]:
+            key = (str(row.cells.get("organization")), str(row.cells.get("measure")))
+            by_measure[key].append(row)
+        for rows in by_measure.values():
+            self._measure_events(sheet, rows)
+
+    def _measure_events(self, sheet, rows: list[Row]) -> None:
+        recorded: list[StatusEvent] | None = None
+        measure = None
+        for row in rows:
+            cells = Cells(self, sheet, row)
+            try:
+                with transaction.atomic():
+                    org = self._organization(cells)
+                    code = cells.code("measure")
+                    values = {
+                        key: cells.read(key)
+                        for key in (
+                            "status",
+                            "effective_on",
+                            "planned_for",
+                            "occurrences",
+                            "note",
+                            "override",
+                        )
+                    }
+                    cells.done()
+                    if measure is None:
+                        measure = self._ref(
+                            cells,
+                            "measure",
+                            Countermeasure,
+                            {"organization": org, "code": code},
+                            code,
+                            "measures",
+                        )
+                        recorded = list(
+                            measure.events.order_by("effective_on_date", "recorded_at", "id")
+                        )
+                    if recorded:
+                        self._match_recorded(cells, recorded.pop(0), values)
+                        self.outcome.count(sheet.key, "unchanged")
+                        continue
+                    event = self._write(cells, lambda m=measure, v=values: self._record(m, v))
+                    self.outcome.count(sheet.key, "created", event, f"{measure.code} {event}")
+            except SkipRow:
+                # The measure's later events follow from this one: checking them against a
+                # timeline without it would only report consequences of the same problem.
+                return
+
+    def _match_recorded(self, cells: Cells, event: StatusEvent, values: dict) -> None:
+        same = (
+            event.status == values["status"]
+            and event.effective_on == values["effective_on"]
+            and event.planned_for == values["planned_for"]
+            and event.occurrence_count == values["occurrences"]
+            and event.note == values["note"]
+            and event.phrase_override == values["override"]
+        )
+        if not same:
+            cells.fail(
+                "",
+                _(
+                    "This differs from the recorded event %(status)s of %(date)s; "
+                    "recorded events cannot be changed, only new ones added after "
+                    "them."
+                )
+                % {"status": event.get_status_display(), "date": event.effective_on.ja()},
+            )
+
+    def _record(self, measure: Countermeasure, values: dict) -> StatusEvent:
+        common = {
+            "measure": measure,
+            "effective_on": values["effective_on"],
+            "actor": self.actor,
+            "today": self.today,
+            "loading": self.reason,
+        }
+        status = values["status"]
+        if status in (Status.VERIFIED, Status.NOT_EFFECTIVE):
+            return ms.countermeasure_verify_effectiveness(
+                effective=status == Status.VERIFIED, note=values["note"], **common
+            )
+        if status == Status.REOPENED:
+            return ms.countermeasure_reopen(
+                note=values["note"], planned_for=values["planned_for"], **common
+            )
+        return ms.countermeasure_record_status(
+            status=status,
+            note=values["note"],
+            occurrence_count=values["occurrences"],
+            planned_for=values["planned_for"],
+            phrase_override=values["override"],
+            **common,
+        )
+
+    def _sheet_reflections(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            number, measure_code = cells.int("recommendation"), cells.code("measure")
+            how, measure_org_code = cells.text("how_reflected"), cells.code("measure_organization")
+            cells.done()
+            committee = self._committee(cells, org)
+            recommendation = self._ref(
+                cells,
+                "recommendation",
+                Recommendation,
+                {"committee": committee, "number": number},
+                str(number),
+                "recommendations",
+            )
+            measure_org = org
+            if measure_org_code:
+                measure_org = self._organization(cells, "measure_organization")
+            measure = self._ref(
+                cells,
+                "measure",
+                Countermeasure,
+                {"organization": measure_org, "code": measure_code},
+                measure_code,
+                "measures",
+            )
+            link = RecommendationReflection.objects.filter(
+                recommendation=recommendation, measure=measure, archived_at__isnull=True
+            ).first()
+            if link is None:
+                link = self._write(
+                    cells,
+                    lambda: ms.recommendation_link_measure(
+                        recommendation=recommendation,
+                        measure=measure,
+                        how_reflected=how,
+                        actor=self.actor,
+                    ),
+                )
+                self.outcome.count(sheet.key, "created", link)
+            elif link.how_reflected != how:
+                self._write(
+                    cells,
+                    lambda: gov.record_change(
+                        link, actor=self.actor, reason=self.reason, how_reflected=how
+                    ),
+                )
+                self.outcome.count(sheet.key, "updated", link)
+            else:
+                self.outcome.count(sheet.key, "unchanged")
+
+        self._each(sheet, handle)
+
+    # -- what the file leaves out ----------------------------------------------------------
+    def _missing_measures(self) -> None:
+        if not self.book.has("measures") or not self.outcome.ok:
+            return
+        listed: dict[str, set[str]] = defaultdict(set)
+        for row in self.book.rows["measures"]:
+            listed[str(row.cells.get("organization"))].add(
+                unicodedata.normalize("NFKC", str(row.cells.get("code")))
+            )
+        for org_code, codes in listed.items():
+            org = self.orgs.get(org_code)
+            if org is None:
+                continue
+            missing = Countermeasure.objects.filter(organization=org, archived_at__isnull=True)
+            for measure in missing.exclude(code__in=codes).order_by("code"):
+                self.outcome.missing.append(("measures", measure.code, measure))
+                if (self.archive_missing and measure.parent_id is None) or (
+                    self.archive_missing and measure.parent.code in codes
+                ):
+                    ms.countermeasure_archive(measure=measure, actor=self.actor, reason=self.reason)
+                    self.outcome.archived.append(("measures", measure.code, measure))
+
+
+def _kind(sheet: str) -> str:
+    return {
+        "units": _("unit"),
+        "people": _("person"),
+        "committees": _("committee"),
+        "meetings": _("meeting"),
+        "recommendations": _("recommendation"),
+        "regulatory_actions": _("regulatory action"),
+        "required_items": _("required item"),
+        "systems": _("system"),
+        "incidents": _("incident"),
+        "root_causes": _("root cause"),
+        "perspectives": _("perspective"),
+        "measures": _("measure"),
+    }.get(sheet, sheet)
+
+
+def counts_total(outcome: Outcome) -> Counter:
+    total: Counter = Counter()
+    for count in outcome.counts.values():
+        total.update(vars(count))
+    return total
