@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("", include("reports.urls")),
     path("", include("reminders.urls")),
+    path("", include("plans.urls")),
 ]

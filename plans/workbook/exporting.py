@@ -85,7 +85,7 @@ def plan_rows(organizations: Iterable[Organization]) -> Rows:
         rows["people"].append(
             {
                 "username": user.username,
-                "name": user.get_full_name() or user.username,
+                "name": user.get_full_name(),
                 "email": user.email,
             }
         )

@@ -626,10 +626,12 @@ class PlanImport:
                 user.save()
                 self.outcome.count(sheet.key, "created", user, username)
             else:
-                wanted = {"last_name": name}
-                if cells.has("email"):
-                    wanted["email"] = email
-                if changes := self._changes(user, wanted):
+                changes = {}
+                if cells.has("name") and user.get_full_name() != name:
+                    changes |= {"last_name": name, "first_name": ""}
+                if cells.has("email") and user.email != email:
+                    changes["email"] = email
+                if changes:
                     for attr, value in changes.items():
                         setattr(user, attr, value)
                     user.save(update_fields=list(changes))

@@ -126,7 +126,7 @@ SHEETS: tuple[Sheet, ...] = (
         ("username",),
         (
             Column("username", "ユーザー名", required=True, example="nw-tanaka"),
-            Column("name", "氏名", required=True, example="田中 一郎"),
+            Column("name", "氏名", example="田中 一郎"),
             Column("email", "メールアドレス", example="tanaka@example.jp"),
         ),
     ),

@@ -101,10 +101,13 @@ def read(path: Path | str, *, name: str | None = None) -> Book:
 def _read_xlsx(path: Path, name: str) -> Book:
     from openpyxl import load_workbook
 
+    unreadable = _("The file is not an Excel workbook (.xlsx) that can be read.")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise Unreadable(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise Unreadable(unreadable) from exc
+    except Exception as exc:  # openpyxl's own errors for a damaged or foreign file
+        raise Unreadable(unreadable) from exc
     book = Book(name=name)
     try:
         for worksheet in workbook.worksheets:
@@ -121,13 +124,14 @@ def _read_xlsx(path: Path, name: str) -> Book:
                 )
                 continue
             _read_rows(book, sheet, worksheet.iter_rows(values_only=True))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise Unreadable(unreadable) from exc
     finally:
         workbook.close()
     return book
 
 
 def _read_rows(book: Book, sheet: Sheet, rows) -> None:
-    names = _column_names(sheet)
     header: list[str | None] = []
     for index, values in enumerate(rows, start=1):
         if not header:
@@ -144,7 +148,6 @@ def _read_rows(book: Book, sheet: Sheet, rows) -> None:
     if not header:
         book.rows.setdefault(sheet.key, [])
         book.columns[sheet.key] = set()
-    del names
 
 
 def _header(book: Book, sheet: Sheet, values, number: int) -> list[str | None]:
@@ -169,6 +172,10 @@ def _header(book: Book, sheet: Sheet, values, number: int) -> list[str | None]:
             key = None
         header.append(key)
     return header
+
+
+def _scalar(value) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | dt.date)
 
 
 def _read_mapping(path: Path, name: str, suffix: str) -> Book:
@@ -210,6 +217,16 @@ def _read_mapping(path: Path, name: str, suffix: str) -> Book:
                             "",
                             _("Column 「%(name)s」 is not one of this sheet's columns.")
                             % {"name": column_name},
+                        )
+                    )
+                    continue
+                if not _scalar(value) and not (
+                    isinstance(value, list) and all(_scalar(v) for v in value)
+                ):
+                    # Nested structures (or a YAML alias bomb's shared lists) are not cells.
+                    book.problems.append(
+                        Problem(
+                            sheet.key, number, key, _("A cell holds one value or a list of values.")
                         )
                     )
                     continue

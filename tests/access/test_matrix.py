@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from governance import services as gov
-from governance.models import Committee, Meeting
+from governance.models import Committee, Meeting, Organization
 from incidents.models import AffectedSystem, Incident, RootCause
 from measures import services as ms
 from measures.models import Countermeasure, Perspective
@@ -78,6 +78,10 @@ def _recommendation(ctx):
 
 def _deputyship(ctx):
     return ctx["deputyship"].pk
+
+
+def _pg_organization(ctx):
+    return Organization.objects.get(code="chubu-pg").pk
 
 
 def _pg_perspective(ctx):
@@ -181,6 +185,9 @@ MATRIX = {
     ),
     "measure-reflect": ("post", _pg_measure_owned_by_head_office, PG_AUTHORS),
     "perspective-list": ("get", None, AUTHORS),
+    "plan-import": ("get", None, AUTHORS),
+    "plan-template": ("get", None, AUTHORS),
+    "plan-export": ("get", _pg_organization, PG_AUTHORS),
     "perspective-edit": ("get", _pg_perspective, PG_REFERENCE_AUTHORS),
     "root-cause-create": ("get", None, AUTHORS),
     "root-cause-edit": ("get", _pg_root_cause, PG_REFERENCE_AUTHORS),
