@@ -65,6 +65,9 @@ PRESETS = {
 
 PERSPECTIVES = ["システム", "ルール・業務", "教育・意識", "組織・体制", "ガバナンス"]
 VERBS = ["implement", "complete", "start_operation", "start"]
+CRITERIA = "点検で権限の逸脱が見つからないこと"
+# A verdict and a reopening say why (the services require it).
+NOTES = {"verified": "検証済", "reopened": "再点検で逸脱が見つかったため再開"}
 
 
 class AlreadyGenerated(Exception):
@@ -111,7 +114,7 @@ class Generator:
                 code=f"{PREFIX}{i:02d}",
                 name=f"規模試験 第{i}社",
                 short_name=f"試験{i}",
-                kind="grid" if i % 2 else "retail",
+                kind="transmission" if i % 2 else "retail",
             )
             for i in range(1, self.p.organizations + 1)
         ]
@@ -445,6 +448,9 @@ class Generator:
             planned_start_on=start,
             due_on=due,
             effectiveness_check_due=due + dt.timedelta(days=180),
+            # Verified measures had criteria to be verified against (the services refuse a
+            # verdict without them); recurring ones are not verified here.
+            effectiveness_criteria="" if nature == "recurring" else CRITERIA,
         )
 
     def _events(self) -> None:
@@ -486,7 +492,7 @@ class Generator:
                         planned_for_date=day + dt.timedelta(days=60)
                         if status == "planned"
                         else None,
-                        note="検証済" if status == "verified" else "",
+                        note=NOTES.get(status, ""),
                     )
                 )
         StatusEvent.objects.bulk_create(rows, batch_size=5000)
