@@ -68,26 +68,121 @@ def refuse_archived(measure: Countermeasure) -> None:
 def _check_date(
     *, measure: Countermeasure, effective_on: PrecisionDate, today: dt.date | None
 ) -> StatusEvent | None:
-    today = today or timezone.localdate()
+    latest = _latest_event(measure)
+    check_event_date(
+        effective_on=effective_on,
+        latest_status=latest.status if latest else None,
+        latest_on=latest.effective_on if latest else None,
+        today=today or timezone.localdate(),
+    )
+    return latest
+
+
+def check_event_date(
+    *,
+    effective_on: PrecisionDate,
+    latest_status: str | None,
+    latest_on: PrecisionDate | None,
+    today: dt.date,
+) -> None:
+    """An event is not dated in the future nor before the measure's latest one."""
     if effective_on.start > today:
         raise refusal(
             "effective_on",
             _("%(date)s is in the future; record what has happened.") % {"date": effective_on.ja()},
             code="future",
         )
-    latest = _latest_event(measure)
-    if latest is not None and effective_on.start < latest.effective_on.start:
+    if latest_on is not None and effective_on.start < latest_on.start:
         raise refusal(
             "effective_on",
             _("%(date)s is before the latest recorded event (%(status)s, %(latest)s).")
             % {
                 "date": effective_on.ja(),
-                "status": latest.get_status_display(),
-                "latest": latest.effective_on.ja(),
+                "status": Status(latest_status).label,
+                "latest": latest_on.ja(),
             },
             code="before_previous",
         )
-    return latest
+
+
+def check_progress(
+    *,
+    nature: str,
+    current: str,
+    status: str,
+    planned_for: PrecisionDate | None,
+    occurrence_count: int | None,
+) -> None:
+    """The status model's rules for recording progress (``RECORDABLE_AFTER``), on plain
+    values: what ``countermeasure_record_status`` checks, and an import of a plan's
+    history checks for each of its events before writing them together."""
+    allowed = RECORDABLE_AFTER[current]
+    if nature == Nature.ONE_OFF and current in DONE_OR_RUNNING:
+        allowed = set()
+    if status == Status.IMPLEMENTED and current in DONE_OR_RUNNING and nature != Nature.RECURRING:
+        allowed = allowed - {Status.IMPLEMENTED}
+    if status not in allowed:
+        raise refusal(
+            "status",
+            _("A measure that is %(current)s cannot become %(new)s.")
+            % {
+                "current": Status(current).label,
+                "new": Status(status).label,
+            },
+            code="invalid_transition",
+        )
+    if status == Status.IN_OPERATION and nature == Nature.ONE_OFF:
+        raise refusal(
+            "status",
+            _("A one-off measure is implemented once; it is not kept in operation."),
+            code="one_off_in_operation",
+        )
+    if status == Status.PLANNED and planned_for is None:
+        raise refusal(
+            "planned_for",
+            _("Give the date the measure is now planned for."),
+            code="planned_for_required",
+        )
+    if occurrence_count is not None and nature != Nature.RECURRING:
+        raise refusal(
+            "occurrence_count",
+            _("Only a recurring measure counts occurrences."),
+            code="occurrences_not_recurring",
+        )
+
+
+def check_verdict(*, current: str, criteria: str, note: str) -> None:
+    """An effectiveness verdict: on an implemented or running measure with criteria, with
+    the written basis (who gives it is checked apart)."""
+    if current not in VERIFIABLE:
+        raise ValidationError(
+            _("Only an implemented or running measure can be verified; this one is %(current)s.")
+            % {"current": Status(current).label},
+            code="not_implemented",
+        )
+    if not criteria.strip():
+        raise ValidationError(
+            _(
+                "The measure has no effectiveness criteria; set them on the measure before "
+                "verifying it."
+            ),
+            code="criteria_required",
+        )
+    if not note.strip():
+        raise refusal(
+            "note", _("Say what was checked to verify effectiveness."), code="note_required"
+        )
+
+
+def check_reopening(*, current: str, note: str) -> None:
+    if current not in REOPENABLE:
+        raise ValidationError(
+            _("A measure that is %(current)s cannot be reopened.")
+            % {"current": Status(current).label},
+            code="not_reopenable",
+        )
+    if not note.strip():
+        raise refusal("note", _("Say why the measure is reopened."), code="note_required")
 
 
 def _save_event(event: StatusEvent, *, actor, reason: str) -> StatusEvent:
@@ -144,44 +239,13 @@ def countermeasure_record_status(
             code="has_sub_items",
         )
     latest = _check_date(measure=measure, effective_on=effective_on, today=today)
-    current = latest.status if latest else Status.PLANNED
-    allowed = RECORDABLE_AFTER[current]
-    if measure.nature == Nature.ONE_OFF and current in DONE_OR_RUNNING:
-        allowed = set()
-    if (
-        status == Status.IMPLEMENTED
-        and current in DONE_OR_RUNNING
-        and measure.nature != Nature.RECURRING
-    ):
-        allowed = allowed - {Status.IMPLEMENTED}
-    if status not in allowed:
-        raise refusal(
-            "status",
-            _("A measure that is %(current)s cannot become %(new)s.")
-            % {
-                "current": Status(current).label,
-                "new": Status(status).label,
-            },
-            code="invalid_transition",
-        )
-    if status == Status.IN_OPERATION and measure.nature == Nature.ONE_OFF:
-        raise refusal(
-            "status",
-            _("A one-off measure is implemented once; it is not kept in operation."),
-            code="one_off_in_operation",
-        )
-    if status == Status.PLANNED and planned_for is None:
-        raise refusal(
-            "planned_for",
-            _("Give the date the measure is now planned for."),
-            code="planned_for_required",
-        )
-    if occurrence_count is not None and measure.nature != Nature.RECURRING:
-        raise refusal(
-            "occurrence_count",
-            _("Only a recurring measure counts occurrences."),
-            code="occurrences_not_recurring",
-        )
+    check_progress(
+        nature=measure.nature,
+        current=latest.status if latest else Status.PLANNED,
+        status=status,
+        planned_for=planned_for,
+        occurrence_count=occurrence_count,
+    )
     event = StatusEvent(
         measure=measure,
         status=status,
@@ -220,25 +284,11 @@ def countermeasure_verify_effectiveness(
     """
     measure = lock_measure(measure)
     latest = _check_date(measure=measure, effective_on=effective_on, today=today)
-    current = latest.status if latest else Status.PLANNED
-    if current not in VERIFIABLE:
-        raise ValidationError(
-            _("Only an implemented or running measure can be verified; this one is %(current)s.")
-            % {"current": Status(current).label},
-            code="not_implemented",
-        )
-    if not measure.effectiveness_criteria.strip():
-        raise ValidationError(
-            _(
-                "The measure has no effectiveness criteria; set them on the measure before "
-                "verifying it."
-            ),
-            code="criteria_required",
-        )
-    if not note.strip():
-        raise refusal(
-            "note", _("Say what was checked to verify effectiveness."), code="note_required"
-        )
+    check_verdict(
+        current=latest.status if latest else Status.PLANNED,
+        criteria=measure.effectiveness_criteria,
+        note=note,
+    )
     if actor is not None and not loading:
         _check_line(measure, actor=actor, today=today or timezone.localdate())
         _check_verifier(measure, actor=actor, today=today or timezone.localdate())
@@ -324,15 +374,7 @@ def countermeasure_reopen(
     """Reopen a measure the second line found wanting (or one that was put aside)."""
     measure = lock_measure(measure)
     latest = _check_date(measure=measure, effective_on=effective_on, today=today)
-    current = latest.status if latest else Status.PLANNED
-    if current not in REOPENABLE:
-        raise ValidationError(
-            _("A measure that is %(current)s cannot be reopened.")
-            % {"current": Status(current).label},
-            code="not_reopenable",
-        )
-    if not note.strip():
-        raise refusal("note", _("Say why the measure is reopened."), code="note_required")
+    check_reopening(current=latest.status if latest else Status.PLANNED, note=note)
     event = StatusEvent(measure=measure, status=Status.REOPENED, note=note, recorded_by=actor)
     event.effective_on = effective_on
     event.planned_for = planned_for
