@@ -58,6 +58,9 @@ def report_context(
     for org in orgs:
         org_states = [s for s in states if s.measure.organization_id == org.pk]
         top = [s for s in org_states if not s.measure.parent_id]
+        # Groups in the perspectives' own order (a plan numbers its measures within each),
+        # the measures' order kept within a group (the sort is stable).
+        top.sort(key=_perspective_order)
         children: dict[int, list] = defaultdict(list)
         for state in org_states:
             if state.measure.parent_id:
@@ -205,3 +208,8 @@ def xlsx_from_context(context: dict) -> bytes:
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
+
+
+def _perspective_order(state) -> tuple:
+    perspective = state.measure.perspective
+    return (0, perspective.position, perspective.code) if perspective else (1, 0, "")

@@ -52,6 +52,7 @@ from measures.models import (
     RecommendationReflection,
     StatusEvent,
 )
+from measures.services import load as ms_load
 from measures.statuses import Status
 from plans.workbook import layout
 from plans.workbook.layout import BOOL, CHOICE, DATE, INT, LIST, PDATE
@@ -346,7 +347,8 @@ class PlanImport:
         self.reason = reason or _("Import: %(name)s") % {"name": book.name}
         self.outcome = Outcome(name=book.name, dry_run=True)
         self.orgs: dict[str, Organization] = {}
-        self.failed_keys: set[tuple] = set()  # rows refused: rows that need them are skipped
+        self._cache: dict[tuple, dict] = {}
+        self._file_keys: dict[str, set[tuple]] = {}
 
     # -- running ---------------------------------------------------------------------------
     def problem(self, sheet: str, row: int | None, column: str, message: str) -> None:
@@ -355,6 +357,11 @@ class PlanImport:
     def run(self, *, dry_run: bool = False) -> Outcome:
         self.outcome.dry_run = dry_run
         self.outcome.problems.extend(self.book.problems)
+        for sheet in layout.SHEETS:  # read before any sheet is reordered for writing
+            self._file_keys[sheet.key] = {
+                tuple(_key_text(row.cells.get(c)) for c in sheet.key_columns)
+                for row in self.book.rows.get(sheet.key, [])
+            }
         with transaction.atomic():
             for sheet_key in ORDER:
                 if self.book.has(sheet_key):
@@ -416,8 +423,7 @@ class PlanImport:
         if org is None:
             org = Organization.objects.filter(code=code).first()
             if org is None:
-                if ("organizations", code) in self.failed_keys:
-                    raise SkipRow
+                self._quiet_if_in_file("organizations", code)
                 cells.fail(key, _("Unknown organization 「%(code)s」.") % {"code": code})
             self.orgs[code] = org
         return org
@@ -427,10 +433,15 @@ class PlanImport:
         refused: that row's problems say why)."""
         obj = model.objects.filter(**lookup).first()
         if obj is None:
-            if (sheet, *[str(v.pk) if hasattr(v, "pk") else str(v) for v in lookup.values()]) in (
-                self.failed_keys
-            ):
-                raise SkipRow
+            parts = []
+            for value in lookup.values():
+                if isinstance(value, Organization):
+                    parts.append(value.code)
+                elif isinstance(value, Committee):
+                    parts += [value.organization.code, value.code]
+                else:
+                    parts.append(value)
+            self._quiet_if_in_file(sheet, *parts)
             cells.fail(
                 column,
                 _("Unknown %(what)s 「%(label)s」.") % {"what": _kind(sheet), "label": label},
@@ -445,28 +456,26 @@ class PlanImport:
                 changes[name] = value
         return changes
 
-    def _fail_key(self, sheet: str, *parts) -> None:
-        self.failed_keys.add((sheet, *[str(p.pk) if hasattr(p, "pk") else str(p) for p in parts]))
+    def _quiet_if_in_file(self, sheet: str, *parts) -> None:
+        """A record the file itself has a row for, yet is not there: that row was refused
+        and its problems say why; the rows that need it are skipped without repeating it."""
+        if tuple(_key_text(p) for p in parts) in self._file_keys[sheet]:
+            raise SkipRow
 
-    def _each(self, sheet: layout.Sheet, handler) -> None:
-        """``handler`` for each row, in a savepoint; a refused row's problems are collected
-        (and the rows that need it skipped quietly) and the next row is tried."""
+    def _each(self, sheet: layout.Sheet, handler, *, savepoint: bool = True) -> None:
+        """``handler`` for each row, in a savepoint (unless its writes make their own); a
+        refused row's problems are collected (and the rows that need it skipped quietly)
+        and the next row is tried."""
         for row in self.book.rows[sheet.key]:
             cells = Cells(self, sheet, row)
             try:
-                with transaction.atomic():
+                if savepoint:
+                    with transaction.atomic():
+                        handler(cells)
+                else:
                     handler(cells)
             except SkipRow:
-                self._fail_row(sheet, cells)
-
-    def _fail_row(self, sheet: layout.Sheet, cells: Cells) -> None:
-        parts = []
-        for key in sheet.key_columns:
-            value = cells.row.cells.get(key)
-            if key == "organization":
-                value = self.orgs.get(str(value)) or value
-            parts.append(value)
-        self._fail_key(sheet.key, *parts)
+                continue
 
     # -- governance ------------------------------------------------------------------------
     def _sheet_organizations(self, sheet):
@@ -520,7 +529,7 @@ class PlanImport:
         ordered, state = [], {}
 
         def visit(key, trail):
-            if state.get(key) == "done":
+            if state.get(key) in ("done", "cycle"):
                 return
             if state.get(key) == "visiting":
                 cycle = trail[trail.index(key) :]
@@ -715,6 +724,7 @@ class PlanImport:
             for scope_code in scope_codes:
                 found = Organization.objects.filter(code=scope_code).first()
                 if found is None:
+                    self._quiet_if_in_file("organizations", scope_code)
                     cells.problem(
                         "scope", _("Unknown organization 「%(code)s」.") % {"code": scope_code}
                     )
@@ -1050,6 +1060,7 @@ class PlanImport:
             for code in involved_codes:
                 found = Organization.objects.filter(code=code).first()
                 if found is None:
+                    self._quiet_if_in_file("organizations", code)
                     cells.problem(
                         "involved", _("Unknown organization 「%(code)s」.") % {"code": code}
                     )
@@ -1058,6 +1069,7 @@ class PlanImport:
             for code in system_codes:
                 found = AffectedSystem.objects.filter(organization=org, code=code).first()
                 if found is None:
+                    self._quiet_if_in_file("systems", org.code, code)
                     cells.problem(
                         "systems",
                         _("Unknown %(what)s 「%(label)s」.")
@@ -1118,6 +1130,8 @@ class PlanImport:
         text = str(number)
         owner_code, _sep, num = text.rpartition(":")
         owner = Organization.objects.filter(code=owner_code).first() if owner_code else org
+        if owner is None:
+            self._quiet_if_in_file("organizations", owner_code)
         if owner is None or not num.strip().isdigit():
             cells.fail(
                 "incidents",
@@ -1131,6 +1145,7 @@ class PlanImport:
                 .first()
             )
         if found is None:
+            self._quiet_if_in_file("incidents", owner.code, num)
             cells.fail(
                 "incidents",
                 _("Unknown %(what)s 「%(label)s」.") % {"what": _kind("incidents"), "label": text},
@@ -1289,6 +1304,8 @@ class PlanImport:
         "position",
     )
 
+    _EVENT_FIELDS = ("status", "effective_on", "planned_for", "occurrences", "note", "override")
+
     def _sheet_measures(self, sheet):
         # Top-level measures before sub-items, so a sub-item may come before its parent.
         rows = self.book.rows[sheet.key]
@@ -1296,8 +1313,55 @@ class PlanImport:
             r for r in rows if r.cells.get("parent") is not None
         ]
         self._events_by_measure = self._first_events()
-        self._each(sheet, self._measure_row)
+        self._event_rows: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        for row in self.book.rows.get("status_events", []):
+            key = (str(row.cells.get("organization")), str(row.cells.get("measure")))
+            self._event_rows[key].append(row)
+        self._loads: list[ms_load.MeasureLoad] = []
+        self._new: dict[tuple[int, str], Countermeasure] = {}
+        self._loaded_keys: set[tuple[str, str]] = set()  # their events are written with them
+        self._each(sheet, self._measure_row, savepoint=False)
         self.book.rows[sheet.key] = rows
+        self._write_new_measures()
+
+    def _write_new_measures(self) -> None:
+        """The new measures of the file with their events, checked and written together
+        (``countermeasures_load``); refusals come back to their sheet rows."""
+        if not self._loads:
+            return
+        try:
+            with transaction.atomic():
+                ms_load.countermeasures_load(
+                    loads=self._loads, actor=self.actor, reason=self.reason, today=self.today
+                )
+        except ms_load.LoadRefused as refused:
+            for (sheet_key, number), name, message in refused.problems:
+                column = _FIELD_COLUMNS.get(name, name)
+                if column not in {c.key for c in layout.BY_KEY[sheet_key].columns}:
+                    column = ""
+                self.problem(sheet_key, number, column, message)
+            return
+        for load in self._loads:
+            self.outcome.count("measures", "created", load.measure, load.measure.code)
+            for _event in load.events:
+                self.outcome.count("status_events", "created")
+
+    def _lookup(self, cells: Cells, column: str, model, org, field: str, value, sheet: str):
+        """``model``'s record of ``org`` whose ``field`` is ``value``, from one read of the
+        organization's records (thousands of rows name the same few)."""
+        key = (model, org.pk, field)
+        if key not in self._cache:
+            self._cache[key] = {
+                getattr(obj, field): obj for obj in model.objects.filter(organization=org)
+            }
+        found = self._cache[key].get(value)
+        if found is None:
+            self._quiet_if_in_file(sheet, org.code, value)
+            cells.fail(
+                column,
+                _("Unknown %(what)s 「%(label)s」.") % {"what": _kind(sheet), "label": value},
+            )
+        return found
 
     def _first_events(self) -> dict[tuple[str, str], dt.date]:
         """The first event date of each measure in the file (its default ``planned_on``)."""
@@ -1323,66 +1387,50 @@ class PlanImport:
         cells.done()
         parent = perspective = owner_unit = None
         if parent_code:
-            parent = self._ref(
-                cells,
-                "parent",
-                Countermeasure,
-                {"organization": org, "code": parent_code},
-                parent_code,
-                "measures",
+            parent = self._new.get((org.pk, parent_code)) or self._lookup(
+                cells, "parent", Countermeasure, org, "code", parent_code, "measures"
             )
         if perspective_code:
-            perspective = self._ref(
-                cells,
-                "perspective",
-                Perspective,
-                {"organization": org, "code": perspective_code},
-                perspective_code,
-                "perspectives",
+            perspective = self._lookup(
+                cells, "perspective", Perspective, org, "code", perspective_code, "perspectives"
             )
         elif parent is not None:
             perspective = parent.perspective
         if owner_code:
-            owner_unit = self._ref(
-                cells,
-                "owner_unit",
-                OrgUnit,
-                {"organization": org, "code": owner_code},
-                owner_code,
-                "units",
+            owner_unit = self._lookup(
+                cells, "owner_unit", OrgUnit, org, "code", owner_code, "units"
             )
         causes = [self._cause(cells, org, ref) for ref in cause_refs]
         incidents = [self._incident(cells, org, ref) for ref in incident_refs]
         items = [self._required_item(cells, org, ref) for ref in item_refs]
         cells.done()
-        measure = Countermeasure.objects.filter(organization=org, code=code).first()
+        measure = self._cached(Countermeasure, org, "code").get(code)
         if measure is None:
+            if (org.pk, code) in self._new:
+                cells.fail("code", _("Code %(code)s is there twice in the file.") % {"code": code})
             first = self._events_by_measure.get((org.code, code))
-            default_on = min(filter(None, [self.today, first]))
-            measure = self._write(
-                cells,
-                lambda: ms.countermeasure_create(
-                    organization=org,
-                    code=code,
-                    parent=parent,
-                    perspective=perspective,
-                    owner_unit=owner_unit,
+            measure = Countermeasure(
+                organization=org,
+                code=code,
+                parent=parent,
+                perspective=perspective,
+                owner_unit=owner_unit,
+                planned_on=planned_on or min(filter(None, [self.today, first])),
+                **{k: v for k, v in values.items() if k not in ("planned_start", "due")},
+            )
+            measure.planned_start = values["planned_start"]
+            measure.due = values["due"]
+            self._new[(org.pk, code)] = measure
+            self._loads.append(
+                ms_load.MeasureLoad(
+                    measure=measure,
                     root_causes=causes,
                     incidents=incidents,
-                    planned_on=planned_on or default_on,
-                    actor=self.actor,
-                    reason=self.reason,
-                    **values,
-                ),
-            )
-            if items:
-                self._write(
-                    cells,
-                    lambda: ms.countermeasure_set_required_items(
-                        measure=measure, items=items, actor=self.actor, reason=self.reason
-                    ),
+                    required_items=items,
+                    events=self._new_events(org, code),
+                    ref=("measures", cells.row.number),
                 )
-            self.outcome.count("measures", "created", measure, measure.code)
+            )
             return
         if measure.archived_at is not None:
             cells.fail(
@@ -1438,6 +1486,39 @@ class PlanImport:
             )
         self.outcome.count("measures", "updated", measure, measure.code)
 
+    def _cached(self, model, org: Organization, field: str) -> dict:
+        key = (model, org.pk, field)
+        if key not in self._cache:
+            self._cache[key] = {
+                getattr(obj, field): obj for obj in model.objects.filter(organization=org)
+            }
+        return self._cache[key]
+
+    def _new_events(self, org: Organization, code: str) -> list:
+        """The events of a new measure, read from its rows of the 実施状況 sheet (checked
+        and written with it); a row that does not read ends its history there."""
+        self._loaded_keys.add((org.code, code))
+        sheet = layout.BY_KEY["status_events"]
+        events, broken = [], False
+        for row in self._event_rows.get((org.code, code), []):
+            cells = Cells(self, sheet, row)
+            values = {key: cells.read(key) for key in self._EVENT_FIELDS}
+            if cells.failed or broken:
+                broken = True
+                continue
+            events.append(
+                ms_load.EventLoad(
+                    status=values["status"],
+                    effective_on=values["effective_on"],
+                    planned_for=values["planned_for"],
+                    occurrence_count=values["occurrences"],
+                    note=values["note"],
+                    phrase_override=values["override"],
+                    ref=("status_events", row.number),
+                )
+            )
+        return events
+
     def _cause(self, cells: Cells, org: Organization, ref: str) -> RootCause:
         owner_code, _sep, number = ref.rpartition(":")
         if owner_code and owner_code != org.code:
@@ -1451,8 +1532,9 @@ class PlanImport:
             )
         cause = None
         if number.strip().isdigit():
-            cause = RootCause.objects.filter(organization=org, number=int(number)).first()
+            cause = self._cached(RootCause, org, "number").get(int(number))
         if cause is None:
+            self._quiet_if_in_file("root_causes", org.code, number)
             cells.fail(
                 "root_causes",
                 _("Unknown %(what)s 「%(label)s」.") % {"what": _kind("root_causes"), "label": ref},
@@ -1463,10 +1545,18 @@ class PlanImport:
         reference, _sep, number = ref.rpartition(":")
         item = None
         if reference and number.strip().isdigit():
-            item = RequiredItem.objects.filter(
-                action__organization=org, action__reference=reference, number=int(number)
-            ).first()
+            key = ("required_items", org.pk)
+            if key not in self._cache:
+                self._cache[key] = {
+                    (i.action.reference, i.number): i
+                    for i in RequiredItem.objects.filter(action__organization=org).select_related(
+                        "action"
+                    )
+                }
+            item = self._cache[key].get((reference, int(number)))
         if item is None:
+            self._quiet_if_in_file("regulatory_actions", org.code, reference)
+            self._quiet_if_in_file("required_items", org.code, reference, number)
             cells.fail(
                 "required_items",
                 _("Unknown %(what)s 「%(label)s」 (write reference:number).")
@@ -1479,8 +1569,10 @@ class PlanImport:
         for row in self.book.rows[sheet.key]:
             key = (str(row.cells.get("organization")), str(row.cells.get("measure")))
             by_measure[key].append(row)
-        for rows in by_measure.values():
-            self._measure_events(sheet, rows)
+        loaded = getattr(self, "_loaded_keys", set())
+        for key, rows in by_measure.items():
+            if key not in loaded:
+                self._measure_events(sheet, rows)
 
     def _measure_events(self, sheet, rows: list[Row]) -> None:
         recorded: list[StatusEvent] | None = None
@@ -1491,17 +1583,7 @@ class PlanImport:
                 with transaction.atomic():
                     org = self._organization(cells)
                     code = cells.code("measure")
-                    values = {
-                        key: cells.read(key)
-                        for key in (
-                            "status",
-                            "effective_on",
-                            "planned_for",
-                            "occurrences",
-                            "note",
-                            "override",
-                        )
-                    }
+                    values = {key: cells.read(key) for key in self._EVENT_FIELDS}
                     cells.done()
                     if measure is None:
                         measure = self._ref(
@@ -1646,6 +1728,14 @@ class PlanImport:
                 ):
                     ms.countermeasure_archive(measure=measure, actor=self.actor, reason=self.reason)
                     self.outcome.archived.append(("measures", measure.code, measure))
+
+
+def _key_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def _kind(sheet: str) -> str:
