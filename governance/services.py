@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from core.errors import refusal
 from core.history import save_tracked
@@ -105,6 +106,83 @@ def role_assign(
     save_tracked(assignment, actor=actor, reason=reason or _("Role assigned"))
     _after_role_change(assignment, action=AuditEvent.Action.ROLE_ASSIGNED, actor=actor)
     return assignment
+
+
+class AssignmentsRefused(Exception):
+    """``problems``: (index in the list, field, message); nothing was written."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@transaction.atomic
+def role_assignments_load(
+    *, assignments: list[RoleAssignment], actor: User | None, reason: str, today: dt.date
+) -> None:
+    """Many new assignments at once (an import's 役割 sheet), each checked as
+    ``role_assign`` checks it (the unit's line, the period, no overlap with the person's
+    other assignments of the role and unit, in the database or in the list); written
+    together, each logged, the access groups made once and each person's groups synced
+    once."""
+    problems: list[tuple[int, str, str]] = []
+    users = {a.user_id for a in assignments}
+    held: dict[tuple, list[RoleAssignment]] = {}
+    for other in RoleAssignment.objects.filter(user_id__in=users, archived_at__isnull=True):
+        held.setdefault((other.user_id, other.role, other.org_unit_id), []).append(other)
+    for index, assignment in enumerate(assignments):
+        try:
+            assignment.full_clean(
+                exclude=["user", "org_unit"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            problems += [(index, f, m) for f, ms in exc.message_dict.items() for m in ms]
+            continue
+        key = (assignment.user_id, assignment.role, assignment.org_unit_id)
+        clash = next((o for o in held.get(key, []) if _overlap(o, assignment)), None)
+        if clash is not None:
+            problems.append(
+                (
+                    index,
+                    "valid_from",
+                    _("This person already holds this role in this unit from %(start)s.")
+                    % {"start": clash.valid_from},
+                )
+            )
+            continue
+        held.setdefault(key, []).append(assignment)
+    if problems:
+        raise AssignmentsRefused(problems)
+    bulk_create_with_history(
+        assignments,
+        RoleAssignment,
+        batch_size=2000,
+        default_user=actor,
+        default_change_reason=reason,
+    )
+    for assignment in assignments:
+        audit_record(
+            action=AuditEvent.Action.ROLE_ASSIGNED,
+            actor=actor,
+            obj=assignment,
+            organization_id=assignment.org_unit.organization_id,
+            details={
+                "user": assignment.user.get_username(),
+                "role": assignment.role,
+                "unit": assignment.org_unit.code,
+                "valid_from": assignment.valid_from.isoformat(),
+                "valid_to": assignment.valid_to.isoformat() if assignment.valid_to else None,
+            },
+        )
+    permissions.access_groups_for_roles((a.org_unit, a.role) for a in assignments)
+    for user in {a.user_id: a.user for a in assignments}.values():
+        permissions.access_sync_user(user, today=today, actor=actor)
+
+
+def _overlap(a: RoleAssignment, b: RoleAssignment) -> bool:
+    return (a.valid_to is None or a.valid_to >= b.valid_from) and (
+        b.valid_to is None or b.valid_to >= a.valid_from
+    )
 
 
 @transaction.atomic
@@ -514,8 +592,16 @@ def recommendation_update(
 def regulatory_action_update(*, action: RegulatoryAction, actor, reason: str, **fields):
     """Correct what a regulatory action says (its addressee stays)."""
     _require_reason(reason)
-    allowed = {"authority", "action_type", "reference", "title", "legal_basis", "summary",
-               "issued_on", "response_due"}  # fmt: skip
+    allowed = {
+        "authority",
+        "action_type",
+        "reference",
+        "title",
+        "legal_basis",
+        "summary",
+        "issued_on",
+        "response_due",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"regulatory_action_update cannot change {sorted(unknown)}")

@@ -36,6 +36,7 @@ from governance.permissions.registry import (
 from governance.permissions.sync import (
     access_group_for_committee,
     access_group_for_role,
+    access_groups_for_roles,
     access_sync_all_objects,
     access_sync_all_users,
     access_sync_committee,
@@ -51,6 +52,7 @@ __all__ = [
     "Guarded",
     "access_group_for_committee",
     "access_group_for_role",
+    "access_groups_for_roles",
     "access_sync_all_objects",
     "access_sync_all_users",
     "access_sync_committee",

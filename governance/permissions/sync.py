@@ -48,6 +48,36 @@ def access_group_for_role(*, org_unit: OrgUnit, role: str) -> AccessGroup:
     return group
 
 
+def access_groups_for_roles(pairs: Iterable[tuple[OrgUnit, str]]) -> None:
+    """The access groups of many (unit, role) pairs (an import's roles): the missing ones
+    made together, then each organization's permissions derived once (one at a time, each
+    new group would re-derive its whole organization)."""
+    pairs = {(unit.pk, role): unit for unit, role in pairs}
+    existing = set(
+        AccessGroup.objects.filter(org_unit_id__in={pk for pk, _role in pairs}).values_list(
+            "org_unit_id", "role"
+        )
+    )
+    missing = [(unit, role) for (pk, role), unit in pairs.items() if (pk, role) not in existing]
+    if not missing:
+        return
+    with transaction.atomic():
+        groups = Group.objects.bulk_create(
+            [
+                Group(name=f"unit:{unit.organization.code}:{unit.code}:{role}")
+                for unit, role in missing
+            ]
+        )
+        AccessGroup.objects.bulk_create(
+            [
+                AccessGroup(group=group, org_unit=unit, role=role)
+                for group, (unit, role) in zip(groups, missing, strict=True)
+            ]
+        )
+        for organization in {unit.organization for unit, _role in missing}:
+            access_sync_organization(organization)
+
+
 def access_group_for_committee(committee: Committee) -> AccessGroup:
     group = AccessGroup.objects.filter(committee=committee).first()
     if group is not None:

@@ -651,7 +651,17 @@ class PlanImport:
         self._each(sheet, handle)
 
     def _sheet_roles(self, sheet):
-        user_model = get_user_model()
+        """New assignments are checked and written together (``role_assignments_load``:
+        each person's access synced once); a changed end date goes through ``role_update``."""
+        usernames = {str(row.cells.get("username")) for row in self.book.rows[sheet.key]}
+        people = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
+        held = {
+            (a.user_id, a.role, a.org_unit_id, a.valid_from): a
+            for a in RoleAssignment.objects.filter(
+                user__in=people.values(), archived_at__isnull=True
+            )
+        }
+        new: list[tuple[int, RoleAssignment]] = []
 
         def handle(cells: Cells):
             org = self._organization(cells)
@@ -666,30 +676,26 @@ class PlanImport:
                 cells.text("note"),
             )
             cells.done()
-            user = self._ref(
-                cells, "username", user_model, {"username": username}, username, "people"
-            )
-            unit = self._ref(
-                cells, "unit", OrgUnit, {"organization": org, "code": unit_code}, unit_code, "units"
-            )
-            existing = RoleAssignment.objects.filter(
-                user=user, role=role, org_unit=unit, valid_from=valid_from
-            ).first()
-            if existing is None:
-                assignment = self._write(
-                    cells,
-                    lambda: gov.role_assign(
-                        user=user,
-                        role=role,
-                        org_unit=unit,
-                        valid_from=valid_from,
-                        valid_to=valid_to,
-                        note=note,
-                        actor=self.actor,
-                        reason=self.reason,
-                    ),
+            user = people.get(username)
+            if user is None:
+                self._quiet_if_in_file("people", username)
+                cells.fail(
+                    "username",
+                    _("Unknown %(what)s 「%(label)s」.")
+                    % {"what": _kind("people"), "label": username},
                 )
-                self.outcome.count(sheet.key, "created", assignment)
+            unit = self._lookup(cells, "unit", OrgUnit, org, "code", unit_code, "units")
+            existing = held.get((user.pk, role, unit.pk, valid_from))
+            if existing is None:
+                assignment = RoleAssignment(
+                    user=user,
+                    role=role,
+                    org_unit=unit,
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                    note=note,
+                )
+                new.append((cells.row.number, assignment))
             elif existing.valid_to != valid_to:
                 self._write(
                     cells,
@@ -705,7 +711,26 @@ class PlanImport:
             else:
                 self.outcome.count(sheet.key, "unchanged")
 
-        self._each(sheet, handle)
+        self._each(sheet, handle, savepoint=False)
+        if not new:
+            return
+        try:
+            with transaction.atomic():
+                gov.role_assignments_load(
+                    assignments=[a for _number, a in new],
+                    actor=self.actor,
+                    reason=self.reason,
+                    today=self.today,
+                )
+        except gov.AssignmentsRefused as refused:
+            for index, name, message in refused.problems:
+                column = _FIELD_COLUMNS.get(name, name)
+                if column not in {c.key for c in sheet.columns}:
+                    column = ""
+                self.problem(sheet.key, new[index][0], column, message)
+            return
+        for _number, assignment in new:
+            self.outcome.count(sheet.key, "created", assignment)
 
     def _committee(self, cells: Cells, org: Organization) -> Committee:
         code = cells.code("committee")
