@@ -349,6 +349,7 @@ class Generator:
                 title="託送システムを通じた非公開情報の閲覧",
                 summary="規模試験用の事案。",
             )
+            incident.organizations_involved.add(org)  # as ``incident_create`` does
             IncidentMetric.objects.create(
                 incident=incident,
                 label="閲覧件数",

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.spreadsheets import sheet_append, sheet_title
 from governance.models import (
@@ -101,10 +102,13 @@ def report_context(
         .select_related("user")
     ):
         holders[a.org_unit_id].append(a)
-    units = (
-        OrgUnit.objects.filter(organization__in=orgs, archived_at__isnull=True)
-        .order_by("organization__code", "path")
-        .select_related("organization")
+    # The tree in order: each unit after its parent, siblings as they were made (the path
+    # holds ids: as text, "/8/14/" would come before "/8/9/").
+    units = sorted(
+        OrgUnit.objects.filter(organization__in=orgs, archived_at__isnull=True).select_related(
+            "organization"
+        ),
+        key=lambda u: (u.organization.code, [int(p) for p in u.path.strip("/").split("/") if p]),
     )
     hierarchy = [(unit, holders.get(unit.pk, [])) for unit in units]
     changes = None
@@ -205,6 +209,8 @@ def xlsx_from_context(context: dict) -> bytes:
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A3"
+    if not book.worksheets:  # no measure in the committee's scope yet: still a workbook
+        book.create_sheet(title=sheet_title(gettext("Countermeasures")))
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()

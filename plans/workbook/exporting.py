@@ -71,7 +71,7 @@ def plan_rows(organizations: Iterable[Organization]) -> Rows:
     assignments = (
         RoleAssignment.objects.filter(org_unit__organization_id__in=ids, archived_at__isnull=True)
         .select_related("user", "org_unit__organization")
-        .order_by("org_unit__organization__code", "org_unit__path", "role", "valid_from", "pk")
+        .order_by("org_unit__organization__code", "org_unit_id", "role", "valid_from", "pk")
     )
     members = (
         CommitteeMembership.objects.filter(
