@@ -192,3 +192,25 @@ def test_a_record_committed_after_the_read_but_stamped_before_is_still_listed_la
     )
     assert [(c.measure.code, c.section) for c in changes] == [("PG-06", "late")]
     assert seen.pk in previous.seen_recent["events"]
+
+
+def test_a_committee_without_measures_yet_gets_its_report(seed, settings, tmp_path):
+    """A new company's committee, before its plan is entered: the report renders (an empty
+    table), it does not fail for want of a worksheet."""
+    from governance import services as gov
+
+    settings.MEDIA_ROOT = tmp_path
+    org = gov.organization_create(
+        code="empty-co", name="空株式会社", kind="retail", actor=None, reason="test"
+    )
+    committee = gov.committee_create(
+        organization=org,
+        code="c",
+        name="委員会",
+        kind="other",
+        scope=[org],
+        actor=None,
+        reason="test",
+    )
+    report = Report.objects.create(committee=committee, as_of=SEED_DATE)
+    assert report_render(report_id=report.pk) == Report.State.DONE
