@@ -90,3 +90,29 @@ class DeputyForm(forms.Form):
         ):
             self.add_error("valid_to", _("The end date precedes the start date."))
         return data
+
+
+class TermsForm(forms.Form):
+    """An organization's own words (``Organization.terms``): one field per term, its
+    default shown as the placeholder; an empty field reads the default."""
+
+    def __init__(self, *args, organization, **kwargs):
+        from governance.models.organization import TERM_DEFAULTS, TERMS
+
+        super().__init__(*args, **kwargs)
+        for key, label in TERMS:
+            self.fields[key] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=100,
+                initial=(organization.terms or {}).get(key, ""),
+                widget=forms.TextInput(attrs={"placeholder": str(TERM_DEFAULTS[key])}),
+            )
+        self.fields["reason"] = forms.CharField(
+            label=_("reason for the change"),
+            max_length=500,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+
+    def terms(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}

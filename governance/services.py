@@ -34,6 +34,7 @@ from governance.models import (
     RequiredItem,
     RoleAssignment,
 )
+from governance.models.organization import TERM_DEFAULTS
 
 User = AbstractBaseUser
 
@@ -544,6 +545,27 @@ def _changed(obj, *, actor, reason: str, **fields) -> None:
     audit_record(
         action=AuditEvent.Action.CHANGED, actor=actor, obj=obj, details={"reason": reason[:500]}
     )
+
+
+@transaction.atomic
+def organization_terms_update(
+    *, organization: Organization, terms: dict[str, str], actor, reason: str
+) -> Organization:
+    """Set the organization's own words (``TERMS``: role titles, committee kinds, the
+    report's title and mark, the name of its groups of measures); an empty one reads the
+    default again."""
+    unknown = set(terms) - set(TERM_DEFAULTS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown terms: %(keys)s") % {"keys": ", ".join(sorted(unknown))}, code="unknown"
+        )
+    kept = {key: value.strip() for key, value in terms.items() if value and value.strip()}
+    too_long = [key for key, value in kept.items() if len(value) > 100]
+    if too_long:
+        raise ValidationError(
+            {key: _("At most 100 characters.") for key in too_long}, code="too_long"
+        )
+    return record_change(organization, actor=actor, reason=reason, terms=kept)
 
 
 @transaction.atomic

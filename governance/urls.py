@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/export.csv", views.audit_export, name="audit-export"),
     path("responsibility/", views.responsibility, name="responsibility"),
+    path("organizations/<int:pk>/terms/", views.organization_terms, name="organization-terms"),
     # The language switch (POST, CSRF-protected; a cookie, and the person's mail language).
     path("language/", views.set_language, name="set-language"),
     # Load balancers and monitoring: the database and the broker answer (no sign-in).

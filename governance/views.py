@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -31,8 +31,8 @@ from core.forms import apply_service_errors
 from core.ui import as_of as requested_as_of
 from governance import accounts, services
 from governance.audit import audit_record, audit_write_csv
-from governance.decorators import log_denied, login_view, public_view, scope_view
-from governance.forms import AuditFilterForm, DeputyForm, OTPTokenForm
+from governance.decorators import log_denied, login_view, object_view, public_view, scope_view
+from governance.forms import AuditFilterForm, DeputyForm, OTPTokenForm, TermsForm
 from governance.models import (
     AuditEvent,
     Deputyship,
@@ -102,10 +102,10 @@ def _account_page(request, today, deputy_form):
         {
             "roles": [(r, r.is_active_on(today)) for r in roles],
             "my_deputies": deputies.filter(assignment__user=request.user).select_related(
-                "deputy", "assignment__org_unit"
+                "deputy", "assignment__org_unit__organization"
             ),
             "standing_in": deputies.filter(deputy=request.user).select_related(
-                "assignment__user", "assignment__org_unit"
+                "assignment__user", "assignment__org_unit__organization"
             ),
             "deputy_form": deputy_form,
             "sessions": sessions,
@@ -243,7 +243,7 @@ def responsibility(request):
         RoleAssignment.objects.filter(org_unit__in=units, archived_at__isnull=True)
         .filter(valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day - RECENTLY_ENDED))
-        .select_related("user")
+        .select_related("user", "org_unit__organization")
         .order_by("role", "valid_from")
     )
     holders: dict[int, list] = {}
@@ -346,3 +346,27 @@ def deputy_end(request, pk: int):
     services.deputy_end(deputyship=deputyship, actor=request.user)
     messages.success(request, _("The deputyship was ended."))
     return redirect("account")
+
+
+@require_http_methods(["GET", "POST"])
+@object_view(model=Organization, perm="author_plan")
+def organization_terms(request, organization):
+    """The organization's own words for roles, committees, the report's title and mark and
+    its groups of measures (the second line of the company, superusers)."""
+    form = TermsForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_terms_update(
+                organization=organization,
+                terms=form.terms(),
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The terms were saved."))
+            return redirect("organization-terms", pk=organization.pk)
+    if form.is_bound and form.errors:
+        messages.error(request, _("Nothing was saved; see the messages next to the fields."))
+    return render(request, "governance/terms.html", {"form": form, "organization": organization})

@@ -99,7 +99,7 @@ def report_context(
     for a in (
         RoleAssignment.objects.active_on(as_of)
         .filter(org_unit__organization__in=orgs)
-        .select_related("user")
+        .select_related("user", "org_unit__organization")
     ):
         holders[a.org_unit_id].append(a)
     # The tree in order: each unit after its parent, siblings as they were made (the path

@@ -57,6 +57,11 @@ class Committee(ArchivableModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def kind_title(self) -> str:
+        """What its organization calls this kind of committee."""
+        return self.organization.term(f"committee:{self.kind}")
+
 
 class CommitteeMembership(ArchivableModel):
     """The committee's roster. Members with an account read the committee's reports."""

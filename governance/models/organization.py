@@ -26,6 +26,10 @@ class Organization(ArchivableModel):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The organization's own words for what the code names in general terms (TERMS): role
+    # titles, committee kinds, the report's title, its confidentiality mark and what the
+    # plan calls its groups of measures. A key left out reads the default.
+    terms = models.JSONField(_("terms"), default=dict, blank=True)
 
     history = HistoricalRecords()
 
@@ -40,6 +44,25 @@ class Organization(ArchivableModel):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def term(self, key: str) -> str:
+        """The organization's word for ``key`` (see ``TERMS``), or the default."""
+        return (self.terms or {}).get(key) or str(TERM_DEFAULTS[key])
+
+    def role_title(self, role: str) -> str:
+        return self.term(f"role:{role}")
+
+    @property
+    def report_title(self) -> str:
+        return self.term("report_title")
+
+    @property
+    def confidential_mark(self) -> str:
+        return self.term("confidential_mark")
+
+    @property
+    def perspective_label(self) -> str:
+        return self.term("perspective_label")
 
 
 class Line(models.TextChoices):
@@ -125,6 +148,26 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("viewer")
 
 
+# (key, what it names) of ``Organization.terms``, in the order the forms and the workbook
+# show them; the default is the code's own word.
+TERMS: list[tuple[str, object]] = [
+    ("report_title", _("title of the committee report")),
+    ("confidential_mark", _("confidentiality mark")),
+    ("perspective_label", _("name of the groups of measures")),
+    *((f"role:{role.value}", role.label) for role in Role),
+    # The committee kinds (``Committee.Kind``, defined in a module that imports this one).
+    ("committee:neutrality", _("neutrality evaluation expert committee")),
+    ("committee:joint_review", _("joint review council")),
+    ("committee:compliance", _("compliance promotion council")),
+    ("committee:other", _("other")),
+]
+TERM_DEFAULTS: dict[str, object] = dict(TERMS) | {
+    "report_title": "再発防止策の実施状況",
+    "confidential_mark": "社外秘",
+    "perspective_label": "観点",
+}
+
+
 # Which lines a role may be held in; a second-line officer sits in a second-line unit, etc.
 ROLE_LINES: dict[str, set[str]] = {
     Role.CHIEF_OFFICER: {Line.FIRST},
@@ -181,6 +224,11 @@ class RoleAssignment(ArchivableModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.org_unit}"
+
+    @property
+    def role_title(self) -> str:
+        """The role as its organization names it (read ``org_unit__organization`` with it)."""
+        return self.org_unit.organization.role_title(self.role)
 
     def is_active_on(self, day: dt.date) -> bool:
         return (

@@ -54,6 +54,7 @@ def plan_rows(organizations: Iterable[Organization]) -> Rows:
     for org in orgs:
         rows["organizations"].append(
             {"code": org.code, "name": org.name, "short_name": org.short_name, "kind": org.kind}
+            | {layout.term_column(k): v for k, v in sorted((org.terms or {}).items())}
         )
     units = OrgUnit.objects.filter(organization_id__in=ids, archived_at__isnull=True)
     # In the order they were made (parents before children): as the file had them.

@@ -43,6 +43,7 @@ from governance.models import (
     RequiredItem,
     RoleAssignment,
 )
+from governance.models.organization import TERM_DEFAULTS
 from incidents import services as inc
 from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
 from measures import services as ms
@@ -491,6 +492,11 @@ class PlanImport:
                 cells.fail(
                     "code", _("You may not import into organization 「%(code)s」.") % {"code": code}
                 )
+            terms = {
+                key: cells.text(layout.term_column(key))
+                for key in TERM_DEFAULTS
+                if cells.has(layout.term_column(key))
+            }
             org = Organization.objects.filter(code=code).first()
             wanted = {"name": name, "kind": kind}
             if cells.has("short_name"):
@@ -507,18 +513,32 @@ class PlanImport:
                         kind=kind,
                     ),
                 )
+                if any(terms.values()):
+                    org = self._write(cells, lambda: self._set_terms(org, terms))
                 self.outcome.count(sheet.key, "created", org)
-            elif changes := self._changes(org, wanted):
-                org = self._write(
-                    cells,
-                    lambda: gov.record_change(org, actor=self.actor, reason=self.reason, **changes),
-                )
-                self.outcome.count(sheet.key, "updated", org)
             else:
-                self.outcome.count(sheet.key, "unchanged")
+                changes = self._changes(org, wanted)
+                if changes:
+                    org = self._write(
+                        cells,
+                        lambda: gov.record_change(
+                            org, actor=self.actor, reason=self.reason, **changes
+                        ),
+                    )
+                full = {**(org.terms or {}), **terms}
+                terms_changed = {k: v for k, v in full.items() if v} != (org.terms or {})
+                if terms_changed:
+                    org = self._write(cells, lambda: self._set_terms(org, full))
+                changed = bool(changes) or terms_changed
+                self.outcome.count(sheet.key, "updated" if changed else "unchanged", org)
             self.orgs[code] = org
 
         self._each(sheet, handle)
+
+    def _set_terms(self, org: Organization, terms: dict) -> Organization:
+        return gov.organization_terms_update(
+            organization=org, terms=terms, actor=self.actor, reason=self.reason
+        )
 
     def _sheet_units(self, sheet):
         rows = list(self.book.rows[sheet.key])

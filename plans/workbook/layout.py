@@ -62,6 +62,35 @@ def _org(note: str = "組織シートのコード。") -> Column:
     return Column("organization", "組織コード", required=True, note=note, example="kita-nw")
 
 
+# The organization's own words (``Organization.terms``): a column per term, its key the
+# term's with ":" as "_"; empty reads the default (the word in the header's brackets).
+_TERM_HEADERS = {
+    "report_title": ("報告書の表題", "再発防止策の実施状況", "業務改善計画の実施状況"),
+    "confidential_mark": ("秘密区分の表示", "社外秘", "取扱注意"),
+    "perspective_label": ("対策の分類の呼び名", "観点", "構成要素"),
+    "role:chief_officer": ("呼称: 統括責任者", "行為規制遵守統括責任者", "内部統制統括責任者"),
+    "role:executive": ("呼称: 担当役員", "行為規制担当役員", ""),
+    "role:manager": ("呼称: 責任者", "行為規制遵守責任者", "内部統制推進責任者"),
+    "role:promoter": ("呼称: 推進者", "行為規制遵守推進者", "内部統制推進者"),
+    "role:second_line": ("呼称: 第2ライン", "第2ライン担当者", ""),
+    "role:internal_auditor": ("呼称: 内部監査", "内部監査担当者", ""),
+    "role:viewer": ("呼称: 閲覧者", "閲覧者", ""),
+    "committee:neutrality": ("呼称: 中立性評価委員会", "中立性評価専門委員会", ""),
+    "committee:joint_review": ("呼称: 合同検討会議", "再発防止等合同検討会議", ""),
+    "committee:compliance": ("呼称: コンプライアンス会議", "コンプライアンス推進会議", ""),
+    "committee:other": ("呼称: その他の会議体", "その他", ""),
+}
+
+
+def term_column(key: str) -> str:
+    return "term_" + key.replace(":", "_")
+
+
+TERM_COLUMNS = tuple(
+    Column(term_column(key), header, note=f"空欄は「{default}」。", example=example)
+    for key, (header, default, example) in _TERM_HEADERS.items()
+)
+
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "organizations",
@@ -86,6 +115,7 @@ SHEETS: tuple[Sheet, ...] = (
                 choices="governance.Organization.kind",
                 example="transmission",
             ),
+            *TERM_COLUMNS,
         ),
     ),
     Sheet(

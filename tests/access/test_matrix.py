@@ -188,6 +188,7 @@ MATRIX = {
     "plan-import": ("get", None, AUTHORS),
     "plan-template": ("get", None, AUTHORS),
     "plan-export": ("get", _pg_organization, PG_AUTHORS),
+    "organization-terms": ("get", _pg_organization, PG_AUTHORS),
     "perspective-edit": ("get", _pg_perspective, PG_REFERENCE_AUTHORS),
     "root-cause-create": ("get", None, AUTHORS),
     "root-cause-edit": ("get", _pg_root_cause, PG_REFERENCE_AUTHORS),

@@ -188,9 +188,16 @@ def test_each_committee_report_shows_every_measure_with_its_phrase(kita_reports)
     assert "期限超過EP-02" in kita_reports["kita-ep"][0]
     # The roles held on the date: the promoter who moved on 2025-04-01 is shown in his new
     # unit only, his successor in the old one.
-    assert "情報システム部第1ライン行為規制遵守推進者:渡辺亮" in nw_text
+    # ...under the company's own titles, in a report under its own title and mark (kita-ep
+    # keeps the defaults).
+    assert "情報システム部第1ライン内部統制推進者:渡辺亮" in nw_text
     assert nw_text.count("渡辺亮") == 1
-    assert "行為規制遵守推進者:高橋誠" in nw_text and "行為規制遵守責任者:小林真理" in nw_text
+    assert "内部統制推進者:高橋誠" in nw_text and "内部統制推進責任者:小林真理" in nw_text
+    assert "行為規制遵守推進者" not in nw_text
+    assert nw_text.startswith("取扱注意") and "業務改善計画の実施状況" in nw_text
+    assert "構成要素" in nw_text and "観点" not in nw_text
+    ep_text = kita_reports["kita-ep"][0]
+    assert ep_text.startswith("社外秘") and "再発防止策の実施状況" in ep_text
 
 
 def test_the_report_lists_the_components_in_their_order(kita):

@@ -32,7 +32,11 @@ D = dt.date
 
 ORGANIZATIONS = [
     {"code": NW, "name": "北日本電力ネットワーク株式会社", "short_name": "北日本NW",
-     "kind": "一般送配電事業者"},
+     "kind": "一般送配電事業者",
+     # Its own words: the order asked for a 業務改善計画, its people are 内部統制推進者.
+     "term_report_title": "業務改善計画の実施状況", "term_confidential_mark": "取扱注意",
+     "term_perspective_label": "構成要素", "term_role_manager": "内部統制推進責任者",
+     "term_role_promoter": "内部統制推進者"},
     {"code": EP, "name": "北日本電力エナジーパートナー株式会社", "short_name": "北日本EP",
      "kind": "特定関係事業者（小売）"},
 ]  # fmt: skip
