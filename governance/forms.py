@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DayField
 from governance.models import AuditEvent, RoleAssignment
+from governance.models.organization import TERM_DEFAULTS, TERMS
 
 
 class OTPTokenForm(forms.Form):
@@ -97,8 +98,6 @@ class TermsForm(forms.Form):
     default shown as the placeholder; an empty field reads the default."""
 
     def __init__(self, *args, organization, **kwargs):
-        from governance.models.organization import TERM_DEFAULTS, TERMS
-
         super().__init__(*args, **kwargs)
         for key, label in TERMS:
             self.fields[key] = forms.CharField(

@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable
 
 import yaml
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import translation
@@ -36,6 +37,7 @@ from governance.models import (
 from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
 from measures.models import Countermeasure, Perspective, RecommendationReflection, StatusEvent
 from plans.workbook import layout
+from plans.workbook.importing import ChoiceSpellings
 from plans.workbook.layout import BOOL, CHOICE, LIST, PDATE
 from plans.workbook.reading import NOTES_SHEET
 
@@ -401,8 +403,6 @@ def _human(column: layout.Column, value):
 
 
 def _choice_label(path: str, value: str) -> str:
-    from django.apps import apps
-
     app_label, model_name, field_name = path.split(".")
     choices = dict(apps.get_model(app_label, model_name)._meta.get_field(field_name).choices)
     with translation.override("ja"):
@@ -444,8 +444,6 @@ def write_xlsx(rows: Rows, *, notes: bool = True) -> bytes:
 
 
 def _notes_sheet(workbook, bold) -> None:
-    from plans.workbook.importing import _Choices
-
     ws = workbook.create_sheet(NOTES_SHEET)
     ws.append(["シート", "列", "英語の列名", "必須", "書き方", "説明"])
     for cell in ws[1]:
@@ -464,7 +462,7 @@ def _notes_sheet(workbook, bold) -> None:
         for column in sheet.columns:
             how = kinds[column.kind]
             if column.kind == CHOICE:
-                how += ": " + _Choices.names(column.choices)
+                how += ": " + ChoiceSpellings.names(column.choices)
             sheet_append(
                 ws,
                 ["", column.ja, column.key, "○" if column.required else "", how, column.note],
@@ -493,8 +491,6 @@ def template_rows() -> Rows:
 
 def layout_markdown() -> str:
     """docs/plan-workbook.md: the layout, sheet by sheet (written by ``plan_template``)."""
-    from plans.workbook.importing import _Choices
-
     kinds = {
         layout.TEXT: "text",
         layout.INT: "whole number",
@@ -536,7 +532,7 @@ def layout_markdown() -> str:
         for column in sheet.columns:
             how = kinds[column.kind]
             if column.kind == CHOICE:
-                how += " " + _Choices.names(column.choices)
+                how += " " + ChoiceSpellings.names(column.choices)
             marks = "**key**" if column.key in sheet.key_columns else ""
             if column.required and not marks:
                 marks = "required"

@@ -118,7 +118,7 @@ def _norm(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip().casefold()
 
 
-class _Choices:
+class ChoiceSpellings:
     """A CHOICE column's accepted spellings: the code, the English and the Japanese name."""
 
     _cache: dict[str, dict[str, str]] = {}
@@ -276,12 +276,12 @@ class Cells:
         if value is None:
             return ""
         path = self.sheet.column(key).choices
-        found = _Choices.of(path).get(_norm(value))
+        found = ChoiceSpellings.of(path).get(_norm(value))
         if found is None:
             self.problem(
                 key,
                 _("「%(value)s」 is not one of: %(choices)s")
-                % {"value": value, "choices": _Choices.names(path)},
+                % {"value": value, "choices": ChoiceSpellings.names(path)},
             )
             return ""
         return found
@@ -339,8 +339,11 @@ class PlanImport:
         archive_missing: bool = False,
         today: dt.date | None = None,
         reason: str = "",
+        progress=None,
     ) -> None:
         self.book = book
+        # progress(sheet key, rows done, rows in the sheet): told as the sheets go by.
+        self.progress = progress or (lambda sheet, done, total: None)
         self.actor = actor
         self.allowed = organizations
         self.archive_missing = archive_missing
@@ -467,7 +470,10 @@ class PlanImport:
         """``handler`` for each row, in a savepoint (unless its writes make their own); a
         refused row's problems are collected (and the rows that need it skipped quietly)
         and the next row is tried."""
-        for row in self.book.rows[sheet.key]:
+        rows = self.book.rows[sheet.key]
+        for done, row in enumerate(rows):
+            if done % 200 == 0:
+                self.progress(sheet.key, done, len(rows))
             cells = Cells(self, sheet, row)
             try:
                 if savepoint:
@@ -1374,6 +1380,7 @@ class PlanImport:
         (``countermeasures_load``); refusals come back to their sheet rows."""
         if not self._loads:
             return
+        self.progress("measures", len(self._loads), len(self._loads))
         try:
             with transaction.atomic():
                 ms_load.countermeasures_load(
@@ -1615,9 +1622,13 @@ class PlanImport:
             key = (str(row.cells.get("organization")), str(row.cells.get("measure")))
             by_measure[key].append(row)
         loaded = getattr(self, "_loaded_keys", set())
+        total = len(self.book.rows[sheet.key])
+        done = 0
         for key, rows in by_measure.items():
             if key not in loaded:
+                self.progress(sheet.key, done, total)
                 self._measure_events(sheet, rows)
+            done += len(rows)
 
     def _measure_events(self, sheet, rows: list[Row]) -> None:
         recorded: list[StatusEvent] | None = None
