@@ -1,39 +1,26 @@
 """The plan in one file, in the browser: the template, the export of a company's plan and
-the import (checked first, written on confirmation), for the second line of a company (its
-own company only) and superusers."""
+the import, for the second line of a company (its own company only) and superusers. An
+import is run by a worker: first a check (nothing written), whose page follows it while it
+runs and shows what it would do; then, on confirmation, the same file is written."""
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.audit import audit_record
 from governance.decorators import object_view, scope_view
 from governance.models import AuditEvent, Organization
-from measures.models import Countermeasure
 from plans.forms import ImportForm
+from plans.imports import import_request, progress_of, store_upload, upload_dir
+from plans.models import PlanImportRun
 from plans.workbook.exporting import plan_rows, template_rows, write_xlsx
-from plans.workbook.importing import PlanImport
-from plans.workbook.reading import Unreadable, read
-from plans.workbook.report import column_name, sheet_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SESSION_KEY = "plan_imports"
-
-
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "plan-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _allowed(request, scope) -> set[str] | None:
@@ -47,136 +34,83 @@ def _allowed(request, scope) -> set[str] | None:
 @require_http_methods(["GET", "POST"])
 @scope_view(model=Organization, perm="author_plan")
 def plan_import(request, scope):
-    """Step 1: upload and check (nothing written). Step 2: confirm the checked file."""
-    pending = request.session.get(_SESSION_KEY, {})
-    if request.method == "POST" and request.POST.get("token"):
-        return _confirm(request, scope, pending)
+    """Upload a plan file: its check is queued and followed on its own page."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "organizations": scope.order_by("code")}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        token = secrets.token_urlsafe(16)
-        stored = _upload_dir() / f"{token}{Path(upload.name).suffix.lower()}"
-        with stored.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        outcome = _run(
-            request,
-            scope,
-            stored,
-            upload.name,
-            dry_run=True,
+        run = import_request(
+            user=request.user,
+            file_name=upload.name,
+            stored_name=store_upload(upload),
+            organizations=_allowed(request, scope),
             archive_missing=form.cleaned_data["archive_missing"],
         )
-        if outcome is None or not outcome.ok:
-            stored.unlink(missing_ok=True)
-        else:
-            pending[token] = {
-                "path": stored.name,
-                "name": upload.name,
-                "archive_missing": form.cleaned_data["archive_missing"],
-            }
-            request.session[_SESSION_KEY] = pending
-            context["token"] = token
-        context["outcome"] = outcome
-        context |= _shown(outcome)
-    elif request.method == "POST":
+        return redirect("plan-import-run", pk=run.pk)
+    if request.method == "POST":
         messages.error(request, _("Nothing was imported; see the messages next to the fields."))
-    return render(request, "plans/import.html", context)
-
-
-def _confirm(request, scope, pending):
-    entry = pending.pop(request.POST["token"], None)
-    request.session[_SESSION_KEY] = pending
-    if entry is None:
-        messages.error(
-            request, _("That check has expired or was already imported; upload the file again.")
-        )
-        return redirect("plan-import")
-    stored = _upload_dir() / Path(entry["path"]).name
-    if not stored.is_file():
-        messages.error(
-            request, _("That check has expired or was already imported; upload the file again.")
-        )
-        return redirect("plan-import")
-    try:
-        outcome = _run(
-            request,
-            scope,
-            stored,
-            entry["name"],
-            dry_run=False,
-            archive_missing=entry["archive_missing"],
-        )
-    finally:
-        stored.unlink(missing_ok=True)
-    if outcome is not None and outcome.written:
-        messages.success(request, _("The plan was imported."))
+    runs = PlanImportRun.objects.filter(requested_by=request.user)[:10]
     return render(
         request,
         "plans/import.html",
+        {"form": form, "organizations": scope.order_by("code"), "runs": runs},
+    )
+
+
+def _own_runs(user):
+    return PlanImportRun.objects.filter(requested_by=user)
+
+
+@require_GET
+@object_view(model=PlanImportRun, queryset=_own_runs)
+def plan_import_run(request, run):
+    """A check or an import: its progress while it runs (the page reloads itself), then
+    its outcome; a clean check offers to import the file."""
+    running = run.state in (PlanImportRun.State.QUEUED, PlanImportRun.State.RUNNING)
+    result = run.result or {}
+    confirmable = (
+        run.dry_run
+        and run.ok
+        and not run.confirmations.exists()
+        and (upload_dir() / run.stored_name).is_file()
+    )
+    return render(
+        request,
+        "plans/run.html",
         {
-            "form": ImportForm(),
-            "outcome": outcome,
-            "organizations": scope.order_by("code"),
-            **_shown(outcome),
+            "run": run,
+            "running": running,
+            "progress": progress_of(run) if running else None,
+            "waited": (timezone.now() - run.created_at).seconds if running else 0,
+            "result": result,
+            "confirmable": confirmable,
         },
     )
 
 
-def _run(request, scope, path: Path, name: str, *, dry_run: bool, archive_missing: bool):
-    try:
-        book = read(path, name=name)
-    except Unreadable as exc:
-        messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": exc})
-        return None
-    return PlanImport(
-        book,
-        actor=request.user,
-        organizations=_allowed(request, scope),
-        archive_missing=archive_missing,
-    ).run(dry_run=dry_run)
-
-
-def _shown(outcome) -> dict:
-    """The outcome as the page shows it: problems with their places, counts per sheet and
-    links to what changed."""
-    if outcome is None:
-        return {}
-    problems = [
-        {
-            "sheet": sheet_name(p.sheet) if p.sheet else "",
-            "row": p.row,
-            "column": column_name(p.sheet, p.column),
-            "message": p.message,
-        }
-        for p in outcome.problems
-    ]
-    counts = [(sheet_name(key), count) for key, count in outcome.counts.items()]
-    changed = []
-    if outcome.written:
-        for sheet, label, obj in outcome.changed[:500]:
-            changed.append({"sheet": sheet_name(sheet), "label": label, "url": _url(obj)})
-    missing = [label for _sheet, label, _obj in outcome.missing]
-    return {
-        "problems": problems,
-        "counts": counts,
-        "changed": changed,
-        "missing": missing,
-        "more_changed": max(0, len(outcome.changed) - 500),
-    }
-
-
-def _url(obj) -> str:
-    try:
-        if isinstance(obj, Countermeasure):
-            return reverse("measure-detail", args=[obj.pk])
-        measure = getattr(obj, "measure", None)
-        if isinstance(measure, Countermeasure):
-            return reverse("measure-detail", args=[measure.pk])
-    except NoReverseMatch:
-        pass
-    return ""
+@require_POST
+@object_view(model=PlanImportRun, queryset=_own_runs)
+def plan_import_confirm(request, run):
+    """Import the file a clean check read (once)."""
+    if not (run.dry_run and run.ok) or run.confirmations.exists():
+        messages.error(
+            request, _("That check has expired or was already imported; upload the file again.")
+        )
+        return redirect("plan-import-run", pk=run.pk)
+    if not (upload_dir() / run.stored_name).is_file():
+        messages.error(
+            request, _("That check has expired or was already imported; upload the file again.")
+        )
+        return redirect("plan-import")
+    confirmation = import_request(
+        user=request.user,
+        file_name=run.file_name,
+        stored_name=run.stored_name,
+        organizations=set(run.organizations) if run.organizations is not None else None,
+        archive_missing=run.archive_missing,
+        dry_run=False,
+        confirms=run,
+    )
+    return redirect("plan-import-run", pk=confirmation.pk)
 
 
 @require_GET

@@ -14,6 +14,7 @@ from governance.models import Committee, Meeting, Organization
 from incidents.models import AffectedSystem, Incident, RootCause
 from measures import services as ms
 from measures.models import Countermeasure, Perspective
+from plans.models import PlanImportRun
 from tests import factories
 from tests.conftest import read
 
@@ -78,6 +79,10 @@ def _recommendation(ctx):
 
 def _deputyship(ctx):
     return ctx["deputyship"].pk
+
+
+def _import_run(ctx):
+    return ctx["import_run"].pk
 
 
 def _pg_organization(ctx):
@@ -189,6 +194,9 @@ MATRIX = {
     "plan-template": ("get", None, AUTHORS),
     "plan-export": ("get", _pg_organization, PG_AUTHORS),
     "organization-terms": ("get", _pg_organization, PG_AUTHORS),
+    # An import is its requester's alone.
+    "plan-import-run": ("get", _import_run, _all(404) | {"pg_second": 200}),
+    "plan-import-confirm": ("post", _import_run, _all(404) | {"pg_second": 302}),
     "perspective-edit": ("get", _pg_perspective, PG_REFERENCE_AUTHORS),
     "root-cause-create": ("get", None, AUTHORS),
     "root-cause-edit": ("get", _pg_root_cause, PG_REFERENCE_AUTHORS),
@@ -387,6 +395,16 @@ def test_matrix(role, client_for, evidence, finished_report, people):
         "change_request": change,
         "action": factories.regulatory_action(
             organization=committee.organization, items=["体制の整備"]
+        ),
+        # A clean check by the grid company's second line (its file is not kept: nothing
+        # to import on confirmation, which answers with a redirect).
+        "import_run": PlanImportRun.objects.create(
+            requested_by=people["pg_second"],
+            file_name="plan.xlsx",
+            stored_name="gone.xlsx",
+            organizations=["chubu-pg"],
+            state="done",
+            result={"problems": [], "counts": []},
         ),
         "recommendation": gov.recommendation_record(
             committee=committee,
