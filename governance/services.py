@@ -176,8 +176,9 @@ def role_assignments_load(
             },
         )
     permissions.access_groups_for_roles((a.org_unit, a.role) for a in assignments)
-    for user in {a.user_id: a.user for a in assignments}.values():
-        permissions.access_sync_user(user, today=today, actor=actor)
+    permissions.access_sync_users(
+        {a.user_id: a.user for a in assignments}.values(), today=today, actor=actor
+    )
 
 
 def _overlap(a: RoleAssignment, b: RoleAssignment) -> bool:

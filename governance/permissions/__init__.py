@@ -43,6 +43,7 @@ from governance.permissions.sync import (
     access_sync_objects,
     access_sync_organization,
     access_sync_user,
+    access_sync_users,
 )
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "access_sync_objects",
     "access_sync_organization",
     "access_sync_user",
+    "access_sync_users",
     "codenames_held",
     "get_for_user_or_404",
     "granted_pks",

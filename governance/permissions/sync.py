@@ -326,6 +326,90 @@ def access_sync_user(user, *, today: dt.date, actor=None) -> tuple[int, int]:
     return len(joined), len(left)
 
 
+def access_sync_users(users: Iterable, *, today: dt.date, actor=None) -> tuple[int, int]:
+    """``access_sync_user`` for many people at once (an import's roles): the same groups,
+    joined and left, and the same audit rows, read and written in a few statements instead
+    of a dozen per person. Returns (joined, left)."""
+    users = {user.pk: user for user in users}
+    wanted: dict[int, set[int]] = defaultdict(set)
+    by_role = {
+        (a.org_unit_id, a.role): a.group_id
+        for a in AccessGroup.objects.filter(org_unit__isnull=False).only(
+            "org_unit_id", "role", "group_id"
+        )
+    }
+
+    def role_group(assignment) -> int:
+        key = (assignment.org_unit_id, assignment.role)
+        if key not in by_role:
+            by_role[key] = access_group_for_role(
+                org_unit=assignment.org_unit, role=assignment.role
+            ).group_id
+        return by_role[key]
+
+    active = RoleAssignment.objects.active_on(today)
+    for a in active.filter(user_id__in=users).select_related("org_unit__organization"):
+        wanted[a.user_id].add(role_group(a))
+    for d in (
+        Deputyship.objects.active_on(today)
+        .filter(deputy_id__in=users, assignment__in=active)
+        .select_related("assignment__org_unit__organization")
+    ):
+        wanted[d.deputy_id].add(role_group(d.assignment))
+    committees: dict[int, int] = {}
+    for m in (
+        CommitteeMembership.objects.active_on(today)
+        .filter(user_id__in=users)
+        .select_related("committee__organization")
+    ):
+        if m.committee_id not in committees:
+            committees[m.committee_id] = access_group_for_committee(m.committee).group_id
+        wanted[m.user_id].add(committees[m.committee_id])
+    through = Group.user_set.through
+    current: dict[int, set[int]] = defaultdict(set)
+    for user_id, group_id in through.objects.filter(
+        user_id__in=users, group__access__isnull=False
+    ).values_list("user_id", "group_id"):
+        current[user_id].add(group_id)
+    joins = [(u, g) for u in users for g in wanted[u] - current[u]]
+    leaves = [(u, g) for u in users for g in current[u] - wanted[u]]
+    through.objects.bulk_create([through(user_id=u, group_id=g) for u, g in joins])
+    for u, g in leaves:
+        through.objects.filter(user_id=u, group_id=g).delete()
+    groups = {
+        g.pk: g
+        for g in Group.objects.filter(pk__in={g for _u, g in joins + leaves}).select_related(
+            "access__org_unit", "access__committee"
+        )
+    }
+    rows = []
+    for action, pairs in (
+        (AuditEvent.Action.GROUP_JOINED, joins),
+        (AuditEvent.Action.GROUP_LEFT, leaves),
+    ):
+        for u, g in pairs:
+            group, access = groups[g], groups[g].access
+            rows.append(
+                AuditEvent(
+                    action=action,
+                    actor=actor if actor is not None and actor.pk else None,
+                    actor_name=actor.get_username() if actor is not None else "",
+                    organization_id=access.org_unit.organization_id
+                    if access.org_unit_id
+                    else access.committee.organization_id,
+                    object_type="auth.Group",
+                    object_id=str(group.pk),
+                    object_repr=group.name,
+                    details={"user": users[u].get_username(), "day": today.isoformat()},
+                )
+            )
+    AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    for u in {u for u, _g in joins + leaves}:
+        for attr in ("_perm_cache", "_group_perm_cache", "_guardian_perms_cache"):
+            users[u].__dict__.pop(attr, None)
+    return len(joins), len(leaves)
+
+
 def access_sync_all_users(*, today: dt.date) -> tuple[int, int, int]:
     """The daily sync: (users checked, groups joined, groups left)."""
     from django.contrib.auth import get_user_model
