@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.errors import refusal
 from core.history import save_tracked
@@ -75,6 +75,75 @@ def org_unit_create(
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     save_tracked(unit, actor=actor, reason=reason, validate=False, update_fields=["path"])
     return unit
+
+
+class UnitsRefused(Exception):
+    """``problems``: (index in the list, field, message); nothing was written."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@transaction.atomic
+def org_units_load(*, units: list[OrgUnit], actor: User | None, reason: str) -> None:
+    """Many new units at once (an import's 部署 sheet), parents before their children (a
+    parent may be another unit of the list): each checked as ``org_unit_create`` checks it,
+    then written level by level with its tree path."""
+    problems: list[tuple[int, str, str]] = []
+    orgs = {u.organization_id for u in units}
+    taken = set(
+        OrgUnit.objects.filter(organization_id__in=orgs).values_list("organization_id", "code")
+    )
+    for index, unit in enumerate(units):
+        try:
+            unit.full_clean(
+                exclude=["organization", "parent", "path"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            problems += [(index, f, m) for f, ms in exc.message_dict.items() for m in ms]
+        key = (unit.organization_id, unit.code)
+        if key in taken:
+            problems.append(
+                (
+                    index,
+                    "code",
+                    _("Code %(code)s is already used in this organization.") % {"code": unit.code},
+                )
+            )
+        taken.add(key)
+        if unit.parent is not None and unit.parent.organization_id != unit.organization_id:
+            problems.append(
+                (index, "parent", _("The parent unit belongs to another organization."))
+            )
+    if problems:
+        raise UnitsRefused(problems)
+    new = {id(u) for u in units}
+    level: dict[int, int] = {}
+    for unit in units:  # parents come first
+        parent = unit.parent
+        level[id(unit)] = level[id(parent)] + 1 if parent is not None and id(parent) in new else 0
+    for depth in sorted(set(level.values())):
+        batch = [u for u in units if level[id(u)] == depth]
+        for unit in batch:
+            unit.path = "/"
+            if unit.parent is not None:
+                unit.parent_id = unit.parent.pk
+        bulk_create_with_history(
+            batch, OrgUnit, batch_size=2000, default_user=actor, default_change_reason=reason
+        )
+        for unit in batch:
+            unit.path = f"{unit.parent.path if unit.parent else '/'}{unit.pk}/"
+        bulk_update_with_history(
+            batch,
+            OrgUnit,
+            ["path"],
+            batch_size=2000,
+            default_user=actor,
+            default_change_reason=reason,
+        )
 
 
 @transaction.atomic

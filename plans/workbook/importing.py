@@ -582,6 +582,9 @@ class PlanImport:
             visit(key, [])
         self.book.rows[sheet.key] = ordered
 
+        new: dict[tuple[int, str], OrgUnit] = {}
+        rows_of: dict[int, int] = {}
+
         def handle(cells: Cells):
             org = self._organization(cells)
             code, name = cells.code("code"), cells.text("name")
@@ -590,30 +593,25 @@ class PlanImport:
             cells.done()
             parent = None
             if parent_code:
-                parent = self._ref(
-                    cells,
-                    "parent",
-                    OrgUnit,
-                    {"organization": org, "code": parent_code},
-                    parent_code,
-                    "units",
+                parent = new.get((org.pk, parent_code)) or self._lookup(
+                    cells, "parent", OrgUnit, org, "code", parent_code, "units"
                 )
-            unit = OrgUnit.objects.filter(organization=org, code=code).first()
+            unit = self._cached(OrgUnit, org, "code").get(code)
             if unit is None:
-                unit = self._write(
-                    cells,
-                    lambda: gov.org_unit_create(
-                        organization=org,
-                        code=code,
-                        name=name,
-                        unit_type=unit_type,
-                        line=line,
-                        parent=parent,
-                        actor=self.actor,
-                        reason=self.reason,
-                    ),
+                if (org.pk, code) in new:
+                    cells.fail(
+                        "code", _("Code %(code)s is there twice in the file.") % {"code": code}
+                    )
+                unit = OrgUnit(
+                    organization=org,
+                    code=code,
+                    name=name,
+                    unit_type=unit_type,
+                    line=line,
+                    parent=parent,
                 )
-                self.outcome.count(sheet.key, "created", unit)
+                new[(org.pk, code)] = unit
+                rows_of[id(unit)] = cells.row.number
                 return
             if cells.has("parent") and unit.parent_id != (parent.pk if parent else None):
                 cells.fail(
@@ -635,22 +633,46 @@ class PlanImport:
             else:
                 self.outcome.count(sheet.key, "unchanged")
 
-        self._each(sheet, handle)
+        self._each(sheet, handle, savepoint=False)
+        self.book.rows[sheet.key] = rows
+        if not new:
+            return
+        units = list(new.values())
+        try:
+            with transaction.atomic():
+                gov.org_units_load(units=units, actor=self.actor, reason=self.reason)
+        except gov.UnitsRefused as refused:
+            for index, name, message in refused.problems:
+                column = name if name in {c.key for c in sheet.columns} else ""
+                self.problem(sheet.key, rows_of[id(units[index])], column, message)
+            return
+        for key in [k for k in self._cache if k[0] is OrgUnit]:  # read before they were made
+            del self._cache[key]
+        for unit in units:
+            self.outcome.count(sheet.key, "created", unit)
 
     def _sheet_people(self, sheet):
+        """New people are checked one by one and made together (without a password: they
+        sign in by a password reset or single sign-on); names and mail addresses of the
+        known ones are kept up to date."""
         user_model = get_user_model()
+        usernames = {str(row.cells.get("username")) for row in self.book.rows[sheet.key]}
+        known = {u.username: u for u in user_model.objects.filter(username__in=usernames)}
+        new: dict[str, object] = {}
 
         def handle(cells: Cells):
             username, name, email = cells.text("username"), cells.text("name"), cells.text("email")
             cells.done()
-            user = user_model.objects.filter(username=username).first()
+            user = known.get(username)
             if user is None:
-                if self.allowed is not None and not self.actor.is_superuser:
-                    pass  # the second line brings its own people in; roles are checked below
+                if username in new:
+                    cells.fail(
+                        "username", _("%(name)s is there twice in the file.") % {"name": username}
+                    )
                 user = user_model(username=username, last_name=name, email=email)
                 user.set_unusable_password()
                 try:
-                    user.full_clean(exclude=["password"])
+                    user.full_clean(exclude=["password"], validate_unique=False)
                 except ValidationError as exc:
                     for column, errors in exc.message_dict.items():
                         for message in errors:
@@ -658,23 +680,25 @@ class PlanImport:
                                 column if column in ("username", "email") else "", message
                             )
                     raise SkipRow from None
-                user.save()
-                self.outcome.count(sheet.key, "created", user, username)
+                new[username] = user
+                return
+            changes = {}
+            if cells.has("name") and user.get_full_name() != name:
+                changes |= {"last_name": name, "first_name": ""}
+            if cells.has("email") and user.email != email:
+                changes["email"] = email
+            if changes:
+                for attr, value in changes.items():
+                    setattr(user, attr, value)
+                user.save(update_fields=list(changes))
+                self.outcome.count(sheet.key, "updated", user, username)
             else:
-                changes = {}
-                if cells.has("name") and user.get_full_name() != name:
-                    changes |= {"last_name": name, "first_name": ""}
-                if cells.has("email") and user.email != email:
-                    changes["email"] = email
-                if changes:
-                    for attr, value in changes.items():
-                        setattr(user, attr, value)
-                    user.save(update_fields=list(changes))
-                    self.outcome.count(sheet.key, "updated", user, username)
-                else:
-                    self.outcome.count(sheet.key, "unchanged")
+                self.outcome.count(sheet.key, "unchanged")
 
-        self._each(sheet, handle)
+        self._each(sheet, handle, savepoint=False)
+        user_model.objects.bulk_create(list(new.values()), batch_size=2000)
+        for username, user in new.items():
+            self.outcome.count(sheet.key, "created", user, username)
 
     def _sheet_roles(self, sheet):
         """New assignments are checked and written together (``role_assignments_load``:
