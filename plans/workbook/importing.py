@@ -166,6 +166,9 @@ class Cells:
             raise SkipRow
 
     def has(self, key: str) -> bool:
+        """Whether the row speaks of ``key`` (else that field is left as it is)."""
+        if self.row.present is not None:
+            return key in self.row.present
         return key in self.importer.book.columns.get(self.sheet.key, ())
 
     def _raw(self, key: str):

@@ -39,6 +39,9 @@ class Problem:
 class Row:
     number: int
     cells: dict[str, object]  # column key -> raw value (None for an empty cell)
+    # The keys a YAML/JSON record names (a key left out leaves that field as it is, an
+    # explicit null clears it); None for a spreadsheet row, which has its sheet's columns.
+    present: set[str] | None = None
 
 
 @dataclass
@@ -232,7 +235,7 @@ def _read_mapping(path: Path, name: str, suffix: str) -> Book:
                     continue
                 cells[key] = _cell(value)
             seen |= set(cells)
-            rows.append(Row(number, cells))
+            rows.append(Row(number, cells, present=set(cells)))
         book.rows[sheet.key] = rows
         book.columns[sheet.key] = seen
     return book

@@ -163,8 +163,12 @@ def test_demo_accounts_get_roles_and_printed_passwords(db, settings, client):
     assert StatusEvent.objects.exists()
     # Second run: accounts are left alone and no password is printed again.
     again = io.StringIO()
+    before = _row_counts()
     call_command("load_seed", "--demo", stdout=again)
     assert "password unchanged" in again.getvalue()
+    # The seed leaves the demo's owner units alone (its records do not name them).
+    assert "nothing to do" in again.getvalue()
+    assert _row_counts() == before
 
 
 def test_the_demos_promoters_have_work(db, settings, client):
