@@ -1428,12 +1428,7 @@ class PlanImport:
     def _lookup(self, cells: Cells, column: str, model, org, field: str, value, sheet: str):
         """``model``'s record of ``org`` whose ``field`` is ``value``, from one read of the
         organization's records (thousands of rows name the same few)."""
-        key = (model, org.pk, field)
-        if key not in self._cache:
-            self._cache[key] = {
-                getattr(obj, field): obj for obj in model.objects.filter(organization=org)
-            }
-        found = self._cache[key].get(value)
+        found = self._cached(model, org, field).get(value)
         if found is None:
             self._quiet_if_in_file(sheet, org.code, value)
             cells.fail(
@@ -1528,19 +1523,19 @@ class PlanImport:
         changes = self._changes(measure, wanted)
         new_causes = causes if cells.has("root_causes") else None
         new_incidents = incidents if cells.has("incidents") else None
-        if new_causes is not None and {c.pk for c in causes} == set(
-            measure.root_causes.values_list("pk", flat=True)
-        ):
+        if new_causes is not None and {c.pk for c in causes} == {
+            c.pk for c in measure.root_causes.all()
+        }:
             new_causes = None
-        if new_incidents is not None and {i.pk for i in incidents} == set(
-            measure.incidents.values_list("pk", flat=True)
-        ):
+        if new_incidents is not None and {i.pk for i in incidents} == {
+            i.pk for i in measure.incidents.all()
+        }:
             new_incidents = None
-        items_changed = cells.has("required_items") and {i.pk for i in items} != set(
-            measure.required_item_coverage.filter(archived_at__isnull=True).values_list(
-                "required_item_id", flat=True
-            )
-        )
+        items_changed = cells.has("required_items") and {i.pk for i in items} != {
+            c.required_item_id
+            for c in measure.required_item_coverage.all()
+            if c.archived_at is None
+        }
         if not (changes or new_causes is not None or new_incidents is not None or items_changed):
             self.outcome.count("measures", "unchanged")
             return
@@ -1566,11 +1561,16 @@ class PlanImport:
         self.outcome.count("measures", "updated", measure, measure.code)
 
     def _cached(self, model, org: Organization, field: str) -> dict:
+        """``org``'s records of ``model`` by ``field``, read once (measures with what a
+        re-import compares: their links)."""
         key = (model, org.pk, field)
         if key not in self._cache:
-            self._cache[key] = {
-                getattr(obj, field): obj for obj in model.objects.filter(organization=org)
-            }
+            records = model.objects.filter(organization=org)
+            if model is Countermeasure:
+                records = records.select_related(
+                    "perspective", "owner_unit", "parent"
+                ).prefetch_related("root_causes", "incidents", "required_item_coverage")
+            self._cache[key] = {getattr(obj, field): obj for obj in records}
         return self._cache[key]
 
     def _new_events(self, org: Organization, code: str) -> list:
@@ -1649,12 +1649,25 @@ class PlanImport:
             key = (str(row.cells.get("organization")), str(row.cells.get("measure")))
             by_measure[key].append(row)
         loaded = getattr(self, "_loaded_keys", set())
+        todo = {key: rows for key, rows in by_measure.items() if key not in loaded}
+        # The recorded events of the measures the file speaks of, read at once.
+        self._recorded: dict[int, list[StatusEvent]] = defaultdict(list)
+        codes: dict[str, set[str]] = defaultdict(set)
+        for org_code, code in todo:
+            codes[org_code].add(unicodedata.normalize("NFKC", code))
+        for org_code, wanted in codes.items():
+            org = self.orgs.get(org_code) or Organization.objects.filter(code=org_code).first()
+            if org is None:
+                continue
+            for event in StatusEvent.objects.filter(
+                measure__organization=org, measure__code__in=wanted
+            ).order_by("measure_id", "effective_on_date", "recorded_at", "id"):
+                self._recorded[event.measure_id].append(event)
         total = len(self.book.rows[sheet.key])
         done = 0
-        for key, rows in by_measure.items():
-            if key not in loaded:
-                self.progress(sheet.key, done, total)
-                self._measure_events(sheet, rows)
+        for rows in todo.values():
+            self.progress(sheet.key, done, total)
+            self._measure_events(sheet, rows)
             done += len(rows)
 
     def _measure_events(self, sheet, rows: list[Row]) -> None:
@@ -1663,29 +1676,21 @@ class PlanImport:
         for row in rows:
             cells = Cells(self, sheet, row)
             try:
-                with transaction.atomic():
-                    org = self._organization(cells)
-                    code = cells.code("measure")
-                    values = {key: cells.read(key) for key in self._EVENT_FIELDS}
-                    cells.done()
-                    if measure is None:
-                        measure = self._ref(
-                            cells,
-                            "measure",
-                            Countermeasure,
-                            {"organization": org, "code": code},
-                            code,
-                            "measures",
-                        )
-                        recorded = list(
-                            measure.events.order_by("effective_on_date", "recorded_at", "id")
-                        )
-                    if recorded:
-                        self._match_recorded(cells, recorded.pop(0), values)
-                        self.outcome.count(sheet.key, "unchanged")
-                        continue
-                    event = self._write(cells, lambda m=measure, v=values: self._record(m, v))
-                    self.outcome.count(sheet.key, "created", event, f"{measure.code} {event}")
+                org = self._organization(cells)
+                code = cells.code("measure")
+                values = {key: cells.read(key) for key in self._EVENT_FIELDS}
+                cells.done()
+                if measure is None:
+                    measure = self._lookup(
+                        cells, "measure", Countermeasure, org, "code", code, "measures"
+                    )
+                    recorded = list(self._recorded.get(measure.pk, []))
+                if recorded:
+                    self._match_recorded(cells, recorded.pop(0), values)
+                    self.outcome.count(sheet.key, "unchanged")
+                    continue
+                event = self._write(cells, lambda m=measure, v=values: self._record(m, v))
+                self.outcome.count(sheet.key, "created", event, f"{measure.code} {event}")
             except SkipRow:
                 # The measure's later events follow from this one: checking them against a
                 # timeline without it would only report consequences of the same problem.
