@@ -455,6 +455,20 @@ class PlanImport:
             )
         return obj
 
+    def _upsert(self, cells: Cells, sheet, found, *, create, changed, update):
+        """The common end of a row: make the record (``create``) if it is not there, else
+        ``update`` it when ``changed(found)``; counted either way."""
+        if found is None:
+            made = self._write(cells, create)
+            self.outcome.count(sheet.key, "created", made)
+            return made
+        if changed(found):
+            self._write(cells, update)
+            self.outcome.count(sheet.key, "updated", found)
+        else:
+            self.outcome.count(sheet.key, "unchanged")
+        return found
+
     def _changes(self, obj, wanted: dict) -> dict:
         changes = {}
         for name, value in wanted.items():
@@ -924,35 +938,31 @@ class PlanImport:
             cells.done()
             committee = self._committee(cells, org)
             meeting = Meeting.objects.filter(committee=committee, number=number).first()
-            if meeting is None:
-                meeting = self._write(
-                    cells,
-                    lambda: gov.meeting_record(
-                        committee=committee,
-                        number=number,
-                        held_on=held_on,
-                        title=title,
-                        summary=summary,
-                        actor=self.actor,
-                        reason=self.reason,
-                    ),
-                )
-                self.outcome.count(sheet.key, "created", meeting)
-            elif self._changes(meeting, {"held_on": held_on, "title": title, "summary": summary}):
-                self._write(
-                    cells,
-                    lambda: gov.meeting_update(
-                        meeting=meeting,
-                        held_on=held_on,
-                        title=title,
-                        summary=summary,
-                        actor=self.actor,
-                        reason=self.reason,
-                    ),
-                )
-                self.outcome.count(sheet.key, "updated", meeting)
-            else:
-                self.outcome.count(sheet.key, "unchanged")
+            self._upsert(
+                cells,
+                sheet,
+                meeting,
+                create=lambda: gov.meeting_record(
+                    committee=committee,
+                    number=number,
+                    held_on=held_on,
+                    title=title,
+                    summary=summary,
+                    actor=self.actor,
+                    reason=self.reason,
+                ),
+                changed=lambda meeting: self._changes(
+                    meeting, {"held_on": held_on, "title": title, "summary": summary}
+                ),
+                update=lambda: gov.meeting_update(
+                    meeting=meeting,
+                    held_on=held_on,
+                    title=title,
+                    summary=summary,
+                    actor=self.actor,
+                    reason=self.reason,
+                ),
+            )
 
         self._each(sheet, handle)
 
@@ -974,37 +984,31 @@ class PlanImport:
                     "meetings",
                 )
             found = Recommendation.objects.filter(committee=committee, number=number).first()
-            if found is None:
-                found = self._write(
-                    cells,
-                    lambda: gov.recommendation_record(
-                        committee=committee,
-                        number=number,
-                        text=text,
-                        received_on=received_on,
-                        meeting=meeting,
-                        actor=self.actor,
-                        reason=self.reason,
-                    ),
-                )
-                self.outcome.count(sheet.key, "created", found)
-            elif self._changes(
-                found, {"text": text, "received_on": received_on, "meeting": meeting}
-            ):
-                self._write(
-                    cells,
-                    lambda: gov.recommendation_update(
-                        recommendation=found,
-                        text=text,
-                        received_on=received_on,
-                        meeting=meeting,
-                        actor=self.actor,
-                        reason=self.reason,
-                    ),
-                )
-                self.outcome.count(sheet.key, "updated", found)
-            else:
-                self.outcome.count(sheet.key, "unchanged")
+            self._upsert(
+                cells,
+                sheet,
+                found,
+                create=lambda: gov.recommendation_record(
+                    committee=committee,
+                    number=number,
+                    text=text,
+                    received_on=received_on,
+                    meeting=meeting,
+                    actor=self.actor,
+                    reason=self.reason,
+                ),
+                changed=lambda found: self._changes(
+                    found, {"text": text, "received_on": received_on, "meeting": meeting}
+                ),
+                update=lambda: gov.recommendation_update(
+                    recommendation=found,
+                    text=text,
+                    received_on=received_on,
+                    meeting=meeting,
+                    actor=self.actor,
+                    reason=self.reason,
+                ),
+            )
 
         self._each(sheet, handle)
 
@@ -1025,30 +1029,27 @@ class PlanImport:
             values = {key: cells.read(key) for key in names}
             cells.done()
             action = RegulatoryAction.objects.filter(organization=org, reference=reference).first()
-            if action is None:
-                action = self._write(
-                    cells,
-                    lambda: gov.regulatory_action_record(
-                        organization=org,
-                        reference=reference,
-                        actor=self.actor,
-                        reason=self.reason,
-                        **values,
-                    ),
-                )
-                self.outcome.count(sheet.key, "created", action)
-            elif changes := self._changes(
-                action, {k: v for k, v in values.items() if cells.has(k)}
-            ):
-                self._write(
-                    cells,
-                    lambda: gov.regulatory_action_update(
-                        action=action, actor=self.actor, reason=self.reason, **changes
-                    ),
-                )
-                self.outcome.count(sheet.key, "updated", action)
-            else:
-                self.outcome.count(sheet.key, "unchanged")
+            changes = (
+                self._changes(action, {k: v for k, v in values.items() if cells.has(k)})
+                if action is not None
+                else {}
+            )
+            self._upsert(
+                cells,
+                sheet,
+                action,
+                create=lambda: gov.regulatory_action_record(
+                    organization=org,
+                    reference=reference,
+                    actor=self.actor,
+                    reason=self.reason,
+                    **values,
+                ),
+                changed=lambda _found: bool(changes),
+                update=lambda: gov.regulatory_action_update(
+                    action=action, actor=self.actor, reason=self.reason, **changes
+                ),
+            )
 
         self._each(sheet, handle)
 
@@ -1070,28 +1071,22 @@ class PlanImport:
                 "regulatory_actions",
             )
             item = RequiredItem.objects.filter(action=action, number=number).first()
-            if item is None:
-                item = self._write(
-                    cells,
-                    lambda: gov.required_item_record(
-                        action=action,
-                        number=number,
-                        text=text,
-                        actor=self.actor,
-                        reason=self.reason,
-                    ),
-                )
-                self.outcome.count(sheet.key, "created", item)
-            elif item.text != text:
-                self._write(
-                    cells,
-                    lambda: gov.record_change(
-                        item, actor=self.actor, reason=self.reason, text=text
-                    ),
-                )
-                self.outcome.count(sheet.key, "updated", item)
-            else:
-                self.outcome.count(sheet.key, "unchanged")
+            self._upsert(
+                cells,
+                sheet,
+                item,
+                create=lambda: gov.required_item_record(
+                    action=action,
+                    number=number,
+                    text=text,
+                    actor=self.actor,
+                    reason=self.reason,
+                ),
+                changed=lambda item: item.text != text,
+                update=lambda: gov.record_change(
+                    item, actor=self.actor, reason=self.reason, text=text
+                ),
+            )
 
         self._each(sheet, handle)
 
@@ -1337,33 +1332,27 @@ class PlanImport:
             code, name, position = cells.code("code"), cells.text("name"), cells.int("position")
             cells.done()
             found = Perspective.objects.filter(organization=org, code=code).first()
-            if found is None:
-                found = self._write(
-                    cells,
-                    lambda: ms.perspective_create(
-                        organization=org,
-                        code=code,
-                        name=name,
-                        position=position,
-                        actor=self.actor,
-                        reason=self.reason,
-                    ),
-                )
-                self.outcome.count(sheet.key, "created", found)
-            elif self._changes(found, {"name": name, "position": position}):
-                self._write(
-                    cells,
-                    lambda: ms.perspective_update(
-                        perspective=found,
-                        name=name,
-                        position=position,
-                        actor=self.actor,
-                        reason=self.reason,
-                    ),
-                )
-                self.outcome.count(sheet.key, "updated", found)
-            else:
-                self.outcome.count(sheet.key, "unchanged")
+            self._upsert(
+                cells,
+                sheet,
+                found,
+                create=lambda: ms.perspective_create(
+                    organization=org,
+                    code=code,
+                    name=name,
+                    position=position,
+                    actor=self.actor,
+                    reason=self.reason,
+                ),
+                changed=lambda found: self._changes(found, {"name": name, "position": position}),
+                update=lambda: ms.perspective_update(
+                    perspective=found,
+                    name=name,
+                    position=position,
+                    actor=self.actor,
+                    reason=self.reason,
+                ),
+            )
 
         self._each(sheet, handle)
 
@@ -1771,27 +1760,21 @@ class PlanImport:
             link = RecommendationReflection.objects.filter(
                 recommendation=recommendation, measure=measure, archived_at__isnull=True
             ).first()
-            if link is None:
-                link = self._write(
-                    cells,
-                    lambda: ms.recommendation_link_measure(
-                        recommendation=recommendation,
-                        measure=measure,
-                        how_reflected=how,
-                        actor=self.actor,
-                    ),
-                )
-                self.outcome.count(sheet.key, "created", link)
-            elif link.how_reflected != how:
-                self._write(
-                    cells,
-                    lambda: gov.record_change(
-                        link, actor=self.actor, reason=self.reason, how_reflected=how
-                    ),
-                )
-                self.outcome.count(sheet.key, "updated", link)
-            else:
-                self.outcome.count(sheet.key, "unchanged")
+            self._upsert(
+                cells,
+                sheet,
+                link,
+                create=lambda: ms.recommendation_link_measure(
+                    recommendation=recommendation,
+                    measure=measure,
+                    how_reflected=how,
+                    actor=self.actor,
+                ),
+                changed=lambda link: link.how_reflected != how,
+                update=lambda: gov.record_change(
+                    link, actor=self.actor, reason=self.reason, how_reflected=how
+                ),
+            )
 
         self._each(sheet, handle)
 
