@@ -231,19 +231,7 @@ def role_assignments_load(
         default_change_reason=reason,
     )
     for assignment in assignments:
-        audit_record(
-            action=AuditEvent.Action.ROLE_ASSIGNED,
-            actor=actor,
-            obj=assignment,
-            organization_id=assignment.org_unit.organization_id,
-            details={
-                "user": assignment.user.get_username(),
-                "role": assignment.role,
-                "unit": assignment.org_unit.code,
-                "valid_from": assignment.valid_from.isoformat(),
-                "valid_to": assignment.valid_to.isoformat() if assignment.valid_to else None,
-            },
-        )
+        _audit_assignment(assignment, action=AuditEvent.Action.ROLE_ASSIGNED, actor=actor)
     permissions.access_groups_for_roles((a.org_unit, a.role) for a in assignments)
     permissions.access_sync_users(
         {a.user_id: a.user for a in assignments}.values(), today=today, actor=actor
@@ -298,10 +286,7 @@ def role_end(
     return assignment
 
 
-def _after_role_change(assignment: RoleAssignment, *, action: str, actor) -> None:
-    """Log the change and bring the person's access groups in line with today's roles.
-
-    Later start and end dates take effect through the daily access sync."""
+def _audit_assignment(assignment: RoleAssignment, *, action: str, actor) -> None:
     audit_record(
         action=action,
         actor=actor,
@@ -315,6 +300,13 @@ def _after_role_change(assignment: RoleAssignment, *, action: str, actor) -> Non
             "valid_to": assignment.valid_to.isoformat() if assignment.valid_to else None,
         },
     )
+
+
+def _after_role_change(assignment: RoleAssignment, *, action: str, actor) -> None:
+    """Log the change and bring the person's access groups in line with today's roles.
+
+    Later start and end dates take effect through the daily access sync."""
+    _audit_assignment(assignment, action=action, actor=actor)
     permissions.access_group_for_role(org_unit=assignment.org_unit, role=assignment.role)
     today = timezone.localdate()
     permissions.access_sync_user(assignment.user, today=today, actor=actor)
