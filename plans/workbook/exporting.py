@@ -523,8 +523,9 @@ def layout_markdown() -> str:
         "  order; the rows after them are added.",
         "- Measures of the file's organizations that the file leaves out are listed; they are",
         "  archived only when asked (`--archive-missing`, or the box on the page).",
-        "- Export: `python manage.py export_plan ORG… -o FILE` or the list page's 計画の書き出し;",
-        "  an export imported into an empty installation gives the same plan.",
+        "- Export: `python manage.py export_plan ORG… -o FILE`, or the link",
+        "  「…の計画を書き出す」 on the import page; an export imported into an empty",
+        "  installation gives the same plan.",
         "",
     ]
     for sheet in layout.SHEETS:
