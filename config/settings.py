@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "governance",
     "incidents",
     "measures",
+    "monitoring",
     "reports",
     "reminders",
     "plans",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("incidents.urls")),
     path("", include("measures.urls")),
+    path("", include("monitoring.urls")),
     path("", include("reports.urls")),
     path("", include("reminders.urls")),
     path("", include("plans.urls")),

@@ -13,8 +13,12 @@ from django.core.exceptions import ValidationError
 
 from core.dates import PrecisionDate
 from governance import services as gov
+from governance.models import OrgUnit
+from incidents.models import AffectedSystem
 from measures import services as ms
 from measures.models import Countermeasure, StatusEvent
+from monitoring import services as mon
+from monitoring.models import MonitoringActivity, MonitoringException
 
 _numbers = itertools.count(1)
 
@@ -76,3 +80,52 @@ def refused(code: str) -> Iterator[pytest.ExceptionInfo[ValidationError]]:
     with pytest.raises(ValidationError) as info:
         yield info
     assert code in codes(info.value), f"refused with {codes(info.value)}, not {code!r}"
+
+
+def access_log_check(*, actor, organization_code: str = "chubu-pg", **fields) -> MonitoringActivity:
+    """A monthly access-log check of the company's 託送 system by its second line, from
+    2023年4月 (the grid company's 品質改革推進室), covering PG-06."""
+    unit = OrgUnit.objects.filter(organization__code=organization_code, line="second").order_by(
+        "path"
+    )[0]
+    values = {
+        "code": f"MON-{next(_numbers)}",
+        "title": "託送業務システムのアクセスログ点検",
+        "subject": "access_logs",
+        "systems": AffectedSystem.objects.filter(
+            organization__code=organization_code, code="takuso"
+        ),
+        "measures": Countermeasure.objects.filter(code="PG-06"),
+        "unit": unit,
+        "frequency": "monthly",
+        "starts": PrecisionDate.month(2023, 4),
+    }
+    return mon.monitoring_activity_create(
+        organization=unit.organization, actor=actor, **{**values, **fields}
+    )
+
+
+def monitoring_exception(*, activity, actor, unit_code: str = "pg-head-office-units", **fields):
+    """An exception found by the run of ``activity`` for 2023年4月 (done 2023-05-08, or the
+    one already recorded), addressed to ``unit_code`` and due 2023-06-30."""
+    april = dt.date(2023, 4, 1) if activity.frequency else None
+    run = activity.runs.filter(
+        period_start=april, performed_on=dt.date(2023, 5, 8)
+    ).first() or mon.monitoring_run_record(
+        activity=activity,
+        period_start=april,
+        performed_on=dt.date(2023, 5, 8),
+        scope="2023年4月分のアクセスログ",
+        result="exceptions",
+        actor=actor,
+    )
+    values = {
+        "title": "異動者のアカウントが残存",
+        "severity": "medium",
+        "owner_unit": OrgUnit.objects.get(code=unit_code),
+        "due_on": dt.date(2023, 6, 30),
+    }
+    exception: MonitoringException = mon.monitoring_exception_raise(
+        run=run, actor=actor, **{**values, **fields}
+    )
+    return exception

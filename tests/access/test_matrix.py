@@ -7,6 +7,7 @@ view means saying here who may use it.
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from governance import services as gov
@@ -14,6 +15,7 @@ from governance.models import Committee, Meeting, Organization
 from incidents.models import AffectedSystem, Incident, RootCause
 from measures import services as ms
 from measures.models import Countermeasure, Perspective
+from monitoring import services as mon
 from plans.models import PlanImportRun
 from tests import factories
 from tests.conftest import read
@@ -87,6 +89,18 @@ def _import_run(ctx):
 
 def _pg_organization(ctx):
     return Organization.objects.get(code="chubu-pg").pk
+
+
+def _activity(ctx):
+    return ctx["activity"].pk
+
+
+def _run(ctx):
+    return ctx["exception"].run_id
+
+
+def _exception(ctx):
+    return ctx["exception"].pk
 
 
 def _pg_perspective(ctx):
@@ -168,8 +182,39 @@ PROCEEDINGS = {
     "committee_member": 403,
 }
 
+# The grid company's monitoring: planned and run by its second line, read by its top and
+# internal audit; an exception is answered by the first line of the unit it is addressed
+# to (the chief officer's subtree holds it too) and closed by the second line. A POST of an
+# empty form answers 200 (shown again with its errors) once access is granted.
+MONITORING_READERS = {
+    None: LOGIN,
+    **NOT_PG,
+    "pg_chief": 200,
+    "pg_promoter": 404,
+    "pg_second": 200,
+    "pg_auditor": 200,
+    "superuser": 200,
+}
+MONITORING_WRITERS = MONITORING_READERS | {"pg_chief": 403, "pg_auditor": 403}
+EXCEPTION_READERS = MONITORING_READERS | {"pg_promoter": 200}
+EXCEPTION_RESPONDERS = EXCEPTION_READERS | {"pg_second": 403, "pg_auditor": 403}
+EXCEPTION_DECIDERS = EXCEPTION_READERS | {"pg_chief": 403, "pg_promoter": 403, "pg_auditor": 403}
+
 # name: (method, object id factory or None, {role: status})
 MATRIX = {
+    "monitoring-list": ("get", None, _all(200)),
+    "monitoring-create": ("get", None, AUTHORS),
+    "monitoring-detail": ("get", _activity, MONITORING_READERS),
+    "monitoring-edit": ("get", _activity, MONITORING_WRITERS),
+    "monitoring-run-create": ("get", _activity, MONITORING_WRITERS),
+    "monitoring-run": ("get", _run, MONITORING_READERS),
+    "monitoring-run-file": ("get", _run, MONITORING_READERS),
+    "monitoring-exception-raise": ("post", _run, MONITORING_WRITERS),
+    "monitoring-exception": ("get", _exception, EXCEPTION_READERS),
+    "monitoring-exception-respond": ("post", _exception, EXCEPTION_RESPONDERS),
+    "monitoring-exception-link": ("post", _exception, EXCEPTION_DECIDERS),
+    "monitoring-exception-new-measure": ("post", _exception, EXCEPTION_DECIDERS),
+    "monitoring-exception-close": ("post", _exception, EXCEPTION_DECIDERS),
     "incident-create": ("get", None, AUTHORS),
     "incident-edit": ("get", _pg_incident, PG_REFERENCE_AUTHORS),
     "system-list": ("get", None, AUTHORS),
@@ -381,7 +426,24 @@ def test_matrix(role, client_for, evidence, finished_report, people):
     )
     committee = Committee.objects.get(code="neutrality")
     promoter_role = people["pg_promoter"].role_assignments.get()
+    activity = factories.access_log_check(actor=people["pg_second"])
+    mon.monitoring_run_record(
+        activity=activity,
+        period_start=dt.date(2023, 4, 1),
+        performed_on=dt.date(2023, 5, 8),
+        scope="2023年4月分",
+        result="exceptions",
+        uploaded=SimpleUploadedFile("log.csv", b"user,at\n", content_type="text/csv"),
+        actor=people["pg_second"],
+    )
+    exception = factories.monitoring_exception(activity=activity, actor=people["pg_second"])
+    # Answered, so that its closing form is offered to whoever may close it.
+    mon.monitoring_exception_respond(
+        exception=exception, response="対応済み", actor=people["pg_promoter"]
+    )
     ctx = {
+        "activity": activity,
+        "exception": exception,
         "deputyship": gov.deputy_appoint(
             assignment=promoter_role,
             deputy=people["pg_branch_promoter"],

@@ -12,7 +12,9 @@ from governance.permissions import access_sync_objects
 from incidents.models import Incident
 from measures import services
 from measures.models import Countermeasure
+from monitoring.models import MonitoringActivity, MonitoringException, MonitoringRun
 from reports.models import Report
+from tests import factories
 from tests.conftest import month
 
 PAGES = {
@@ -42,6 +44,16 @@ PAGES = {
     "change-request-list": lambda: reverse("change-request-list"),
     "perspective-list": lambda: reverse("perspective-list"),
     "measure-bulk-status": lambda: reverse("measure-bulk-status"),
+    "monitoring-list": lambda: reverse("monitoring-list"),
+    "monitoring-detail": lambda: reverse(
+        "monitoring-detail", args=[MonitoringActivity.objects.order_by("pk")[0].pk]
+    ),
+    "monitoring-run": lambda: reverse(
+        "monitoring-run", args=[MonitoringRun.objects.order_by("pk")[0].pk]
+    ),
+    "monitoring-exception": lambda: reverse(
+        "monitoring-exception", args=[MonitoringException.objects.order_by("pk")[0].pk]
+    ),
 }
 # Pinned: a change here is a change in how much a page asks of the database (besides the
 # session's own reads and writes). The pages that show phrases read them from the stored
@@ -53,16 +65,18 @@ EXPECTED = {
     # log link) and the plan-writing links.
     # Three more than the lists below: the change requests awaiting a decision, the
     # measures the person's unit owns (my tasks) and, for those who read the audit log, the
-    # accounts refused too often today.
-    "home": 13,
+    # accounts refused too often today; six for the monitoring coverage (the companies whose
+    # monitoring the person reads, activities, runs, measures and systems covered, open
+    # exceptions).
+    "home": 19,
     "measure-list": 12,
     "measure-list-filtered": 12,
     # One more than after every event: the stored steps that cover the date.
     "measure-list, past": 13,
     # With the change requests, for the second line the recommendations to link, the
     # status entries evidence may support, and whether the person sees it only through a
-    # share (then without its internal records).
-    "measure-detail": 27,
+    # share (then without its internal records); four for the monitoring that covers it.
+    "measure-detail": 31,
     "root-causes": 8,  # 9 for a date before some measure's latest event
     "incident-list": 8,
     "incident-detail": 11,
@@ -75,6 +89,17 @@ EXPECTED = {
     "change-request-list": 6,
     "perspective-list": 8,
     "measure-bulk-status": 8,
+    # The activities with their runs (two queries for all), the exceptions page and its
+    # count, and whether the person plans monitoring.
+    "monitoring-list": 9,
+    # The grants on the activity (for its links), its schedule's standing, its measures,
+    # systems and runs.
+    "monitoring-detail": 18,
+    # The grants read twice (to open the run and for its forms), the units to address an
+    # exception to.
+    "monitoring-run": 13,
+    # The response, link and closing forms offered by the person's grants.
+    "monitoring-exception": 16,
 }
 
 
@@ -130,6 +155,12 @@ def _grow(people, n: int) -> None:
             requested_by=people["pg_second"],
         )
         access_sync_objects(Report, [report.pk])
+        # Monitoring of the measures, each with a run that found an exception.
+        activity = factories.access_log_check(
+            actor=people["pg_second"],
+            measures=Countermeasure.objects.filter(code__in=["PG-06", measure.code]),
+        )
+        factories.monitoring_exception(activity=activity, actor=people["pg_second"])
 
 
 def test_the_list_as_of_a_past_date_reads_no_event(client_for, people):
@@ -153,6 +184,8 @@ def test_query_counts_are_pinned_and_flat(client_for, people, finished_report, m
     # they depend on where the minute falls.
     monkeypatch.setattr(accounts, "SEEN_EVERY", dt.timedelta(days=1))
     client = client_for("pg_second")
+    activity = factories.access_log_check(actor=people["superuser"])
+    factories.monitoring_exception(activity=activity, actor=people["superuser"])
     small = _counts(client)
     _grow(people, 40)
     large = _counts(client)
