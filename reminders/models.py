@@ -28,6 +28,10 @@ def reason_text(kind: str, n: int | None = None, level: int | None = None) -> st
         "denied": gettext("refused %(n)d times in a day (records outside the account's scope)"),
         "change_approved": gettext("your change request was approved"),
         "change_refused": gettext("your change request was refused"),
+        "run_due": gettext("monitoring run due within %(n)d days"),
+        "run_overdue": gettext("monitoring run overdue by %(n)d days"),
+        "exception_due": gettext("monitoring exception due within %(n)d days"),
+        "exception_overdue": gettext("monitoring exception overdue by %(n)d days"),
     }
     return texts[kind] % {"n": n or 0, "level": level or 0}
 

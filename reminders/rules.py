@@ -26,6 +26,8 @@ from governance.models import (
 from measures.asof import measure_statuses_as_of
 from measures.models import ChangeRequest, Countermeasure, Nature, StatusEvent
 from measures.statuses import SETTLED, Status, is_check_due
+from monitoring.models import ExceptionState, MonitoringActivity, MonitoringException
+from monitoring.selectors import activity_rows
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -268,9 +270,137 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
             ),
         )
     _meetings_without_report(day, holders, give)
+    _monitoring_runs(day, holders, give)
+    _monitoring_exceptions(day, holders, give)
     _change_requests(day, holders, give)
     _denied_accounts(day, holders, give)
     return items, escalations
+
+
+def _lead(left: int) -> int | None:
+    """The reminder threshold ``left`` days before a date falls in (None: not yet)."""
+    return min((d for d in settings.THREELINES_REMINDER_LEAD_DAYS if d >= left), default=None)
+
+
+def _escalation_steps(days_overdue: int) -> list[int]:
+    return [level for step, level in settings.THREELINES_ESCALATION_STEPS if days_overdue >= step]
+
+
+def _monitoring_runs(day: dt.date, holders: Holders, give) -> None:
+    """A scheduled run due: the performing unit's second line (failing that, the company's)
+    hears of it at each lead threshold before its period ends; once the period has ended
+    without a run, every day, and it escalates by days overdue (level 1: the company's
+    whole second line; level 2 and beyond: also its 統括責任者 and 担当役員)."""
+    activities = MonitoringActivity.objects.filter(archived_at__isnull=True).exclude(frequency="")
+    for row in activity_rows(activities, day=day):
+        a, standing = row.activity, row.standing
+        second_line = holders.of_org(a.organization_id, {Role.SECOND_LINE})
+        performers = holders.of_unit(a.unit_id, {Role.SECOND_LINE}) if a.unit_id else set()
+        performers = performers or second_line
+        title = f"{a.code} {a.title}"
+        url = _url("monitoring-detail", a.pk)
+        missed = standing.overdue
+        if missed is not None:
+            late = (day - missed.end).days
+            give(
+                performers,
+                Item(
+                    "run_overdue",
+                    f"run_overdue:{a.pk}:{missed.start}:{day}",
+                    title,
+                    url,
+                    missed.ja,
+                    n=late,
+                    once=False,
+                ),
+            )
+            for level in _escalation_steps(late):
+                people = second_line
+                if level > 1:
+                    people = people | holders.of_org(
+                        a.organization_id, {Role.CHIEF_OFFICER, Role.EXECUTIVE}
+                    )
+                give(
+                    people,
+                    Item(
+                        "escalation",
+                        f"run_escalation:{a.pk}:{missed.start}:{level}",
+                        title,
+                        url,
+                        missed.ja,
+                        n=late,
+                        level=level,
+                    ),
+                )
+        current = standing.current
+        if current is not None and current.start not in row.covered:
+            lead = _lead((current.end - day).days)
+            if lead is not None:
+                give(
+                    performers,
+                    Item(
+                        "run_due",
+                        f"run_due:{a.pk}:{current.start}:{lead}",
+                        title,
+                        url,
+                        current.ja,
+                        n=lead,
+                    ),
+                )
+
+
+def _monitoring_exceptions(day: dt.date, holders: Holders, give) -> None:
+    """An exception not yet answered: the first line of its unit (failing that, the second
+    line) hears of its due date at each lead threshold, then every day once it is past, escalating
+    like a measure's (level 1: the 遵守責任者 above; beyond: the top and the second line)."""
+    for exc in MonitoringException.objects.filter(
+        archived_at__isnull=True, state=ExceptionState.OPEN
+    ):
+        title = f"{exc.label} {exc.title}"
+        url = _url("monitoring-exception", exc.pk)
+        owners = holders.owners(exc)
+        left = (exc.due_on - day).days
+        if left >= 0:
+            lead = _lead(left)
+            if lead is not None:
+                give(
+                    owners,
+                    Item(
+                        "exception_due",
+                        f"exception_due:{exc.pk}:{exc.due_on}:{lead}",
+                        title,
+                        url,
+                        exc.due_on.isoformat(),
+                        n=lead,
+                    ),
+                )
+            continue
+        give(
+            owners,
+            Item(
+                "exception_overdue",
+                f"exception_overdue:{exc.pk}:{day}",
+                title,
+                url,
+                exc.due_on.isoformat(),
+                n=-left,
+                once=False,
+            ),
+        )
+        for level in _escalation_steps(-left):
+            people = (holders.managers_above(exc) if level == 1 else set()) or holders.top(exc)
+            give(
+                people,
+                Item(
+                    "escalation",
+                    f"exception_escalation:{exc.pk}:{exc.due_on}:{level}",
+                    title,
+                    url,
+                    exc.due_on.isoformat(),
+                    n=-left,
+                    level=level,
+                ),
+            )
 
 
 def _denied_accounts(day: dt.date, holders: Holders, give) -> None:
