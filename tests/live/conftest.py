@@ -56,7 +56,7 @@ def browser():
         browser.close()
 
 
-APPEND_ONLY = ("governance_auditevent", "measures_statusevent")
+APPEND_ONLY = ("governance_auditevent", "measures_statusevent", "monitoring_monitoringrun")
 
 
 def _append_only_triggers(*, install: bool) -> None:
