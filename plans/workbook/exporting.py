@@ -36,6 +36,7 @@ from governance.models import (
 )
 from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
 from measures.models import Countermeasure, Perspective, RecommendationReflection, StatusEvent
+from monitoring.models import MonitoringActivity
 from plans.workbook import layout
 from plans.workbook.importing import ChoiceSpellings
 from plans.workbook.layout import BOOL, CHOICE, LIST, PDATE
@@ -331,6 +332,32 @@ def plan_rows(organizations: Iterable[Organization]) -> Rows:
                 else None,
                 "measure": r.measure.code,
                 "how_reflected": r.how_reflected,
+            }
+        )
+    activities = (
+        MonitoringActivity.objects.filter(organization_id__in=ids, archived_at__isnull=True)
+        .select_related("organization", "unit", "established_by")
+        .prefetch_related("systems", "measures")
+        .order_by("organization__code", "code")
+    )
+    for a in activities:
+        rows["monitoring"].append(
+            {
+                "organization": a.organization.code,
+                "code": a.code,
+                "title": a.title,
+                "subject": a.subject,
+                "control": a.control,
+                "systems": sorted(s.code for s in a.systems.all()),
+                "measures": sorted(m.code for m in a.measures.all()),
+                "established_by": a.established_by.code if a.established_by else None,
+                "unit": a.unit.code if a.unit else None,
+                "frequency": a.frequency or None,
+                "starts": _pd(a.starts),
+                "ends_on": a.ends_on,
+                "sample": a.sample,
+                "method": a.method,
+                "note": a.note,
             }
         )
     return rows

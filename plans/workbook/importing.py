@@ -55,6 +55,8 @@ from measures.models import (
 )
 from measures.services import load as ms_load
 from measures.statuses import Status
+from monitoring import services as mon
+from monitoring.models import MonitoringActivity
 from plans.workbook import layout
 from plans.workbook.layout import BOOL, CHOICE, DATE, INT, LIST, PDATE
 from plans.workbook.reading import Book, Problem, Row
@@ -321,6 +323,7 @@ ORDER = (
     "measures",
     "status_events",
     "reflections",
+    "monitoring",
 )
 
 
@@ -1778,6 +1781,93 @@ class PlanImport:
 
         self._each(sheet, handle)
 
+    # -- the second line ---------------------------------------------------------------------
+    def _codes(self, cells: Cells, column: str, model, org, codes: list[str], sheet: str) -> list:
+        """``org``'s records of ``model`` with ``codes`` (read now: the measures made by this
+        import are there), or a problem naming those that are not."""
+        found = {obj.code: obj for obj in model.objects.filter(organization=org, code__in=codes)}
+        for code in codes:
+            if code not in found:
+                self._quiet_if_in_file(sheet, org.code, code)
+                cells.problem(
+                    column,
+                    _("Unknown %(what)s 「%(label)s」.") % {"what": _kind(sheet), "label": code},
+                )
+        return [found[c] for c in codes if c in found]
+
+    def _sheet_monitoring(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            code = cells.code("code")
+            values = {
+                key: cells.read(key)
+                for key in (
+                    "title",
+                    "subject",
+                    "control",
+                    "frequency",
+                    "starts",
+                    "ends_on",
+                    "sample",
+                    "method",
+                    "note",
+                )
+            }
+            system_codes, measure_codes = cells.list("systems"), cells.list("measures")
+            established, unit_code = cells.code("established_by"), cells.code("unit")
+            cells.done()
+            links = {
+                "systems": self._codes(
+                    cells, "systems", AffectedSystem, org, system_codes, "systems"
+                ),
+                "measures": self._codes(
+                    cells, "measures", Countermeasure, org, measure_codes, "measures"
+                ),
+            }
+            by = self._codes(
+                cells, "established_by", Countermeasure, org, [established] if established else [],
+                "measures",
+            )  # fmt: skip
+            unit = self._codes(
+                cells, "unit", OrgUnit, org, [unit_code] if unit_code else [], "units"
+            )
+            cells.done()
+            values["established_by"] = by[0] if established else None
+            values["unit"] = unit[0] if unit_code else None
+            found = MonitoringActivity.objects.filter(organization=org, code=code).first()
+            wanted = {k: v for k, v in values.items() if found is None or cells.has(k)}
+            given = {k: v for k, v in links.items() if found is None or cells.has(k)}
+
+            def changed(activity) -> bool:
+                return bool(self._changes(activity, wanted)) or any(
+                    set(getattr(activity, k).all()) != set(v) for k, v in given.items()
+                )
+
+            self._upsert(
+                cells,
+                sheet,
+                found,
+                create=lambda: mon.monitoring_activity_create(
+                    organization=org,
+                    code=code,
+                    actor=self.actor,
+                    reason=self.reason,
+                    **values,
+                    **links,
+                ),
+                changed=changed,
+                update=lambda: mon.monitoring_activity_update(
+                    activity=found,
+                    actor=self.actor,
+                    reason=self.reason,
+                    measures=given.get("measures"),
+                    systems=given.get("systems"),
+                    **self._changes(found, wanted),
+                ),
+            )
+
+        self._each(sheet, handle)
+
     # -- what the file leaves out ----------------------------------------------------------
     def _missing_measures(self) -> None:
         if not self.book.has("measures") or not self.outcome.ok:
@@ -1823,6 +1913,7 @@ def _kind(sheet: str) -> str:
         "root_causes": _("root cause"),
         "perspectives": _("perspective"),
         "measures": _("measure"),
+        "monitoring": _("monitoring activity"),
     }.get(sheet, sheet)
 
 

@@ -547,4 +547,51 @@ SHEETS: tuple[Sheet, ...] = (
     ),
 )
 
+SHEETS += (
+    Sheet(
+        "monitoring",
+        "モニタリング",
+        "第2線のモニタリング: 何を、どの部署が、どの頻度で点検するか。実施と指摘は画面で記録する。",
+        ("organization", "code"),
+        (
+            _org(),
+            Column("code", "コード", required=True, example="MON-ACCESS-LOG"),
+            Column("title", "件名", required=True, example="託送業務システムのアクセスログ点検"),
+            Column(
+                "subject",
+                "点検の対象",
+                CHOICE,
+                required=True,
+                choices="monitoring.MonitoringActivity.subject",
+                note="対策の実施状況・システムのアクセスログ・統制。",
+                example="access_logs",
+            ),
+            Column("control", "統制", note="対象が統制のとき、点検する統制。"),
+            Column(
+                "systems",
+                "システム",
+                LIST,
+                note="システムシートのコード（複数可）。アクセスログの点検では必須。",
+                example="takuso",
+            ),
+            Column("measures", "対象の対策", LIST, note="点検する対策のコード（複数可）。"),
+            Column("established_by", "設けた対策", note="このモニタリングを設けた対策のコード。"),
+            Column("unit", "実施部署", note="部署シートのコード（第2線の部署）。"),
+            Column(
+                "frequency",
+                "頻度",
+                CHOICE,
+                choices="monitoring.MonitoringActivity.frequency",
+                note="毎月・四半期ごと・半期ごと・毎年度・一回。空欄は定めなし（実施の予定を立てない）。",
+                example="monthly",
+            ),
+            Column("starts", "開始", PDATE, note="頻度を書くときは必須。", example="2023年4月"),
+            Column("ends_on", "終了", DATE),
+            Column("sample", "サンプル", example="全利用者"),
+            Column("method", "方法"),
+            Column("note", "備考"),
+        ),
+    ),
+)
+
 BY_KEY = {sheet.key: sheet for sheet in SHEETS}

@@ -39,6 +39,7 @@ from measures import services as ms
 from measures.asof import measure_facts_as_of, measure_states_as_of
 from measures.models import Countermeasure, RecommendationReflection
 from measures.statuses import Status
+from monitoring.models import MonitoringActivity, MonitoringException
 from perf.scale import PREFIX as SCALE
 from perf.scale import PRESETS, Generator
 from plans.loading import DEMO, load_plan
@@ -212,6 +213,14 @@ def report_tables(committee: Committee, as_of: dt.date, *, copy: bool) -> dict:
             )
             for a in context["regulatory"]
         ],
+        "monitoring": [
+            (
+                code(m.organization.code, copy=copy),
+                m.coverage,
+                [(r.activity.code, r.activity.title, r.standing) for r in m.rows],
+            )
+            for m in context["monitoring"]
+        ],
         # In order of the units' codes: see test_the_reports_unit_tree_keeps_its_order.
         "units": sorted(unit_tree(context, copy=copy)),
         "xlsx": {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets},
@@ -227,6 +236,8 @@ NATURAL = {
     RootCause: ("organization__code", "number"),
     AffectedSystem: ("organization__code", "code"),
     Countermeasure: ("organization__code", "code"),
+    MonitoringActivity: ("organization__code", "code"),
+    MonitoringException: ("organization__code", "number"),
 }
 
 

@@ -27,6 +27,7 @@ from pypdf import PdfReader
 
 from governance.models import Committee, Organization, RequiredItem
 from measures.models import Countermeasure, Perspective
+from monitoring.models import MonitoringActivity
 from plans.loading import PlanRefused, load_plan
 from plans.workbook import layout
 from plans.workbook.importing import PlanImport
@@ -158,6 +159,15 @@ def test_the_workbook_loads_as_a_plan_of_its_own(kita):
     committee = Committee.objects.get(organization=nw)
     assert committee.kind == "neutrality"
     assert [o.code for o in committee.scope.all()] == ["kita-nw"]
+    # The second line's quarterly access-log check, its choices written in Japanese.
+    check = MonitoringActivity.objects.get(organization=nw, code="MON-LOG")
+    assert (check.subject, check.frequency, check.unit.code) == (
+        "access_logs",
+        "quarterly",
+        "nw-compliance",
+    )
+    assert [s.code for s in check.systems.all()] == ["takuso"]
+    assert check.starts.ja() == "2024年4月"
 
 
 # -- the committee reports ---------------------------------------------------------------------
@@ -196,6 +206,8 @@ def test_each_committee_report_shows_every_measure_with_its_phrase(kita_reports)
     assert "行為規制遵守推進者" not in nw_text
     assert nw_text.startswith("取扱注意") and "業務改善計画の実施状況" in nw_text
     assert "構成要素" in nw_text and "観点" not in nw_text
+    # The second line's section: the quarterly check, none of its runs recorded yet.
+    assert "MON-LOG託送業務支援システムのアクセスログ点検四半期ごと" in nw_text
     ep_text = kita_reports["kita-ep"][0]
     assert ep_text.startswith("社外秘") and "再発防止策の実施状況" in ep_text
 

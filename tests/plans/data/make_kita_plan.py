@@ -158,6 +158,14 @@ SYSTEMS = [
      "description": "託送契約と需要家情報を管理するシステム。小売部門の端末からも接続できた。"},
 ]  # fmt: skip
 
+# The second line's quarterly check of the system's access logs, written with the choices'
+# Japanese names as a person would.
+MONITORING = [
+    {"organization": NW, "code": "MON-LOG", "title": "託送業務支援システムのアクセスログ点検",
+     "subject": "システムのアクセスログ", "systems": "takuso", "unit": "nw-compliance",
+     "frequency": "四半期ごと", "starts": "2024年4月", "sample": "全利用者"},
+]  # fmt: skip
+
 INCIDENTS = [
     {"organization": NW, "number": 1, "title": "小売部門による託送顧客情報の閲覧",
      "summary": "北日本EPの営業部門が、託送業務支援システムを通じて新電力の顧客情報を"
@@ -351,6 +359,7 @@ SHEETS = {
     "measures": MEASURES,
     "status_events": STATUS_EVENTS,
     "reflections": REFLECTIONS,
+    "monitoring": MONITORING,
 }
 
 
