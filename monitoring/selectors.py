@@ -9,7 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from governance.models import Organization
 from governance.permissions import visible_to
 from incidents.models import AffectedSystem
 from measures.models import Countermeasure
@@ -18,7 +20,6 @@ from monitoring.models import (
     MonitoringActivity,
     MonitoringException,
     MonitoringRun,
-    Result,
 )
 from monitoring.schedule import Standing, standing
 
@@ -176,20 +177,83 @@ def coverage(organization_ids: list[int], *, day: dt.date) -> Coverage:
     )
 
 
-def exception_counts(exceptions: QuerySet[MonitoringException]) -> dict[str, int]:
-    return dict(exceptions.values_list("state").annotate(n=Count("pk")).order_by())
+@dataclass(frozen=True)
+class ExceptionAsOf:
+    exception: MonitoringException
+    state: str  # as of the day: open, answered or closed
+    age: int  # days since the run that found it
+
+    @property
+    def state_label(self) -> str:
+        return ExceptionState(self.state).label
 
 
-__all__ = [
-    "ActivityRow",
-    "Coverage",
-    "ExceptionState",
-    "Result",
-    "activities_for",
-    "activity_rows",
-    "answering",
-    "coverage",
-    "covering",
-    "exceptions_for",
-    "runs_for",
-]
+def exception_state_on(exception: MonitoringException, day: dt.date) -> str:
+    """The exception's state on ``day`` by the dates recorded on it."""
+    if exception.closed_on is not None and exception.closed_on <= day:
+        return ExceptionState.CLOSED
+    if exception.responded_at is not None and timezone.localdate(exception.responded_at) <= day:
+        return ExceptionState.ANSWERED
+    return ExceptionState.OPEN
+
+
+@dataclass(frozen=True)
+class OrganizationMonitoring:
+    """What the committee report shows of one company's monitoring as of a day."""
+
+    organization: Organization
+    coverage: Coverage
+    rows: list[ActivityRow]
+    open_exceptions: list[ExceptionAsOf]
+    runs_since: list[MonitoringRun]  # performed after the previous report, up to the day
+    raised_since: list[MonitoringException]
+    closed_since: list[MonitoringException]
+
+
+def report_monitoring(
+    organizations: list[Organization], *, day: dt.date, since: dt.date | None = None
+) -> list[OrganizationMonitoring]:
+    """Each company's monitoring as of ``day`` (the companies without any left out); with
+    ``since`` (the previous report's date), what happened after it up to ``day``."""
+    found = []
+    for org in organizations:
+        activities = MonitoringActivity.objects.filter(organization=org, archived_at__isnull=True)
+        exceptions = list(
+            MonitoringException.objects.filter(
+                organization=org, archived_at__isnull=True, run__performed_on__lte=day
+            )
+            .select_related("run__activity", "owner_unit")
+            .prefetch_related("measures")
+            .order_by("number")
+        )
+        if not activities.exists() and not exceptions:
+            continue
+        open_ = [
+            ExceptionAsOf(e, state, (day - e.run.performed_on).days)
+            for e in exceptions
+            if (state := exception_state_on(e, day)) != ExceptionState.CLOSED
+        ]
+        runs_since = raised = closed = []
+        if since is not None:
+            runs_since = list(
+                MonitoringRun.objects.filter(
+                    activity__in=activities, performed_on__gt=since, performed_on__lte=day
+                )
+                .select_related("activity")
+                .annotate(n_exceptions=Count("exceptions"))
+                .order_by("performed_on", "pk")
+            )
+            raised = [e for e in exceptions if e.run.performed_on > since]
+            closed = [e for e in exceptions if e.closed_on and since < e.closed_on <= day]
+        found.append(
+            OrganizationMonitoring(
+                organization=org,
+                coverage=coverage([org.pk], day=day),
+                rows=activity_rows(activities.order_by("code"), day=day),
+                open_exceptions=open_,
+                runs_since=runs_since,
+                raised_since=raised,
+                closed_since=closed,
+            )
+        )
+    return found

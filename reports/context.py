@@ -28,6 +28,7 @@ from measures.charts import status_bars
 from measures.models import Countermeasure, RequiredItemCoverage
 from measures.selectors import status_counts
 from measures.statuses import Status, is_due_within
+from monitoring.selectors import report_monitoring
 from reports.changes import LATE, PLAN, PROGRESS, report_changes
 from reports.models import Report
 
@@ -145,6 +146,9 @@ def report_context(
         )
         .order_by("number"),
         "regulatory": _required_items(orgs),
+        "monitoring": report_monitoring(
+            orgs, day=as_of, since=previous.as_of if previous is not None else None
+        ),
         "hierarchy": hierarchy,
         "generated_at": read_at,
         "css": PRINT_CSS.read_text(encoding="utf-8"),
