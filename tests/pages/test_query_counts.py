@@ -46,7 +46,7 @@ PAGES = {
     "measure-bulk-status": lambda: reverse("measure-bulk-status"),
     "monitoring-list": lambda: reverse("monitoring-list"),
     "monitoring-detail": lambda: reverse(
-        "monitoring-detail", args=[MonitoringActivity.objects.order_by("pk")[0].pk]
+        "monitoring-detail", args=[MonitoringActivity.objects.get(code="PG-ACCESS-LOG").pk]
     ),
     "monitoring-run": lambda: reverse(
         "monitoring-run", args=[MonitoringRun.objects.order_by("pk")[0].pk]
@@ -94,7 +94,7 @@ EXPECTED = {
     "monitoring-list": 9,
     # The grants on the activity (for its links), its schedule's standing, its measures,
     # systems and runs.
-    "monitoring-detail": 18,
+    "monitoring-detail": 17,
     # The grants read twice (to open the run and for its forms), the units to address an
     # exception to.
     "monitoring-run": 13,
