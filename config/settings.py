@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "incidents",
     "measures",
     "monitoring",
+    "internalaudit",
     "reports",
     "reminders",
     "plans",

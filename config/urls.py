@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("measures.urls")),
     path("", include("monitoring.urls")),
+    path("", include("internalaudit.urls")),
     path("", include("reports.urls")),
     path("", include("reminders.urls")),
     path("", include("plans.urls")),

@@ -30,7 +30,7 @@ class GovernanceConfig(AppConfig):
                     ),
                     "internal_auditor": (
                         permissions.ORGANIZATION,
-                        ("view_organization", "view_audit_log"),
+                        ("view_organization", "view_audit_log", "conduct_audit"),
                     ),
                 },
             )

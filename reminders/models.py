@@ -32,6 +32,10 @@ def reason_text(kind: str, n: int | None = None, level: int | None = None) -> st
         "run_overdue": gettext("monitoring run overdue by %(n)d days"),
         "exception_due": gettext("monitoring exception due within %(n)d days"),
         "exception_overdue": gettext("monitoring exception overdue by %(n)d days"),
+        "finding_due": gettext("response to an audit finding due within %(n)d days"),
+        "finding_overdue": gettext("response to an audit finding overdue by %(n)d days"),
+        "action_due": gettext("agreed action of an audit finding due within %(n)d days"),
+        "action_overdue": gettext("agreed action of an audit finding overdue by %(n)d days"),
     }
     return texts[kind] % {"n": n or 0, "level": level or 0}
 

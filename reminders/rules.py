@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -23,6 +24,7 @@ from governance.models import (
     Role,
     RoleAssignment,
 )
+from internalaudit.models import Finding, FindingState
 from measures.asof import measure_statuses_as_of
 from measures.models import ChangeRequest, Countermeasure, Nature, StatusEvent
 from measures.statuses import SETTLED, Status, is_check_due
@@ -272,6 +274,7 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
     _meetings_without_report(day, holders, give)
     _monitoring_runs(day, holders, give)
     _monitoring_exceptions(day, holders, give)
+    _audit_findings(day, holders, give)
     _change_requests(day, holders, give)
     _denied_accounts(day, holders, give)
     return items, escalations
@@ -351,56 +354,95 @@ def _monitoring_runs(day: dt.date, holders: Holders, give) -> None:
 
 def _monitoring_exceptions(day: dt.date, holders: Holders, give) -> None:
     """An exception not yet answered: the first line of its unit (failing that, the second
-    line) hears of its due date at each lead threshold, then every day once it is past, escalating
-    like a measure's (level 1: the 遵守責任者 above; beyond: the top and the second line)."""
+    line) hears of its due date like a measure's."""
     for exc in MonitoringException.objects.filter(
         archived_at__isnull=True, state=ExceptionState.OPEN
     ):
-        title = f"{exc.label} {exc.title}"
-        url = _url("monitoring-exception", exc.pk)
-        owners = holders.owners(exc)
-        left = (exc.due_on - day).days
-        if left >= 0:
-            lead = _lead(left)
-            if lead is not None:
-                give(
-                    owners,
-                    Item(
-                        "exception_due",
-                        f"exception_due:{exc.pk}:{exc.due_on}:{lead}",
-                        title,
-                        url,
-                        exc.due_on.isoformat(),
-                        n=lead,
-                    ),
-                )
-            continue
-        give(
-            owners,
-            Item(
-                "exception_overdue",
-                f"exception_overdue:{exc.pk}:{day}",
-                title,
-                url,
-                exc.due_on.isoformat(),
-                n=-left,
-                once=False,
-            ),
-        )
-        for level in _escalation_steps(-left):
-            people = (holders.managers_above(exc) if level == 1 else set()) or holders.top(exc)
+        _due_and_late(day, holders, give, owned=exc, kind="exception", key=exc.pk,
+                      title=f"{exc.label} {exc.title}", url=_url("monitoring-exception", exc.pk),
+                      due=exc.due_on)  # fmt: skip
+
+
+def _due_and_late(
+    day: dt.date, holders: Holders, give, *, owned, kind: str, key: str, title, url, due
+) -> None:
+    """The shape of a dated answer owed by a unit (``owned``: its ``owner_unit_id`` and
+    ``organization_id``): at each lead threshold once, every day once late, escalating by
+    days late (level 1: the 遵守責任者 above; beyond: the top of the company and its second
+    line)."""
+    left = (due - day).days
+    if left >= 0:
+        lead = _lead(left)
+        if lead is not None:
             give(
-                people,
+                holders.owners(owned),
                 Item(
-                    "escalation",
-                    f"exception_escalation:{exc.pk}:{exc.due_on}:{level}",
+                    f"{kind}_due",
+                    f"{kind}_due:{key}:{due}:{lead}",
                     title,
                     url,
-                    exc.due_on.isoformat(),
-                    n=-left,
-                    level=level,
+                    due.isoformat(),
+                    n=lead,
                 ),
             )
+        return
+    give(
+        holders.owners(owned),
+        Item(
+            f"{kind}_overdue",
+            f"{kind}_overdue:{key}:{day}",
+            title,
+            url,
+            due.isoformat(),
+            n=-left,
+            once=False,
+        ),
+    )
+    for level in _escalation_steps(-left):
+        people = (holders.managers_above(owned) if level == 1 else set()) or holders.top(owned)
+        give(
+            people,
+            Item(
+                "escalation",
+                f"{kind}_escalation:{key}:{due}:{level}",
+                title,
+                url,
+                due.isoformat(),
+                n=-left,
+                level=level,
+            ),
+        )
+
+
+def _audit_findings(day: dt.date, holders: Holders, give) -> None:
+    """A finding awaiting its management response: the unit it is addressed to; a finding
+    whose agreed action is not yet closed by the auditor: the action's owner unit, with
+    internal audit told once it is late (so that it follows it up)."""
+    for finding in Finding.objects.filter(archived_at__isnull=True).exclude(
+        state=FindingState.CLOSED
+    ):
+        title = f"{finding.label} {finding.title}"
+        url = _url("audit-finding", finding.pk)
+        if finding.state == FindingState.OPEN:
+            owned = SimpleNamespace(
+                owner_unit_id=finding.addressed_to_id, organization_id=finding.organization_id
+            )
+            _due_and_late(day, holders, give, owned=owned, kind="finding", key=finding.pk,
+                          title=title, url=url, due=finding.response_due)  # fmt: skip
+        elif finding.action_due is not None:
+            owned = SimpleNamespace(
+                owner_unit_id=finding.action_owner_id or finding.addressed_to_id,
+                organization_id=finding.organization_id,
+            )
+            _due_and_late(day, holders, give, owned=owned, kind="action", key=finding.pk,
+                          title=title, url=url, due=finding.action_due)  # fmt: skip
+            if finding.action_due < day:
+                give(
+                    holders.of_org(finding.organization_id, {Role.INTERNAL_AUDITOR}),
+                    Item("action_overdue", f"action_late_auditor:{finding.pk}:{finding.action_due}",
+                         title, url, finding.action_due.isoformat(),
+                         n=(day - finding.action_due).days),
+                )  # fmt: skip
 
 
 def _denied_accounts(day: dt.date, holders: Holders, give) -> None:

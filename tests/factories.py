@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 
 from core.dates import PrecisionDate
 from governance import services as gov
-from governance.models import OrgUnit
+from governance.models import Organization, OrgUnit
 from incidents.models import AffectedSystem
+from internalaudit import services as ia
+from internalaudit.models import AuditPlan, Engagement, Finding
 from measures import services as ms
 from measures.models import Countermeasure, StatusEvent
 from monitoring import services as mon
@@ -129,3 +131,39 @@ def monitoring_exception(*, activity, actor, unit_code: str = "pg-head-office-un
         run=run, actor=actor, **{**values, **fields}
     )
     return exception
+
+
+def engagement(*, actor, organization_code: str = "chubu-pg", **fields) -> Engagement:
+    """A system audit of the company's 託送 system with outside experts, in its 2023 plan."""
+    organization = Organization.objects.get(code=organization_code)
+    plan = AuditPlan.objects.filter(organization=organization, fiscal_year=2023).first()
+    if plan is None:
+        plan = ia.audit_plan_create(
+            organization=organization, fiscal_year=2023, title="2023年度内部監査計画", actor=actor
+        )
+    values = {
+        "code": f"IA-{next(_numbers)}",
+        "title": "託送業務システムのシステム監査",
+        "plan": plan,
+        "systems": AffectedSystem.objects.filter(organization=organization, code="takuso"),
+        "audit_items": "アクセス権限の設定と見直し",
+        "external_experts": "外部専門家（委託先）",
+        "status": "fieldwork",
+    }
+    return ia.engagement_create(organization=organization, actor=actor, **{**values, **fields})
+
+
+def finding(*, engagement, actor, unit_code: str = "pg-head-office", **fields) -> Finding:
+    """A 要改善 finding of ``engagement`` reported 2023-06-01, addressed to ``unit_code``,
+    its response due 2023-06-30."""
+    values = {
+        "title": "退職者・異動者のアカウントが残存",
+        "rating": "improvement",
+        "criteria": "異動時にアクセス権限を見直すこと",
+        "condition": "異動者3名のアカウントが有効なまま",
+        "recommendation": "異動時の権限見直し手順を定めること",
+        "addressed_to": OrgUnit.objects.get(code=unit_code),
+        "reported_on": dt.date(2023, 6, 1),
+        "response_due": dt.date(2023, 6, 30),
+    }
+    return ia.finding_record(engagement=engagement, actor=actor, **{**values, **fields})

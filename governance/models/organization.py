@@ -40,6 +40,7 @@ class Organization(ArchivableModel):
         permissions = [
             ("view_audit_log", _("Can view the audit log of the organization")),
             ("author_plan", _("Can write the organization's plan and its reference data")),
+            ("conduct_audit", _("Can write the organization's internal audit records")),
         ]
 
     def __str__(self) -> str:

@@ -103,6 +103,18 @@ def _exception(ctx):
     return ctx["exception"].pk
 
 
+def _audit_plan(ctx):
+    return ctx["finding"].engagement.plan_id
+
+
+def _engagement(ctx):
+    return ctx["finding"].engagement_id
+
+
+def _finding(ctx):
+    return ctx["finding"].pk
+
+
 def _pg_perspective(ctx):
     return Perspective.objects.filter(organization__code="chubu-pg").order_by("position")[0].pk
 
@@ -200,8 +212,39 @@ EXCEPTION_READERS = MONITORING_READERS | {"pg_promoter": 200}
 EXCEPTION_RESPONDERS = EXCEPTION_READERS | {"pg_second": 403, "pg_auditor": 403}
 EXCEPTION_DECIDERS = EXCEPTION_READERS | {"pg_chief": 403, "pg_promoter": 403, "pg_auditor": 403}
 
+# Internal audit: only the third line writes its plan, engagements and findings; the
+# second line and the top of the company read the plan and engagements; a finding is read
+# and answered by the units it is addressed to (here the head-office offices, under the
+# chief officer) — the second line sees only those addressed to its own unit.
+AUDITORS = _all(403) | {"pg_auditor": 200, "superuser": 200}
+AUDIT_READERS = {
+    None: LOGIN,
+    **NOT_PG,
+    "pg_chief": 200,
+    "pg_promoter": 404,
+    "pg_second": 200,
+    "pg_auditor": 200,
+    "superuser": 200,
+}
+AUDIT_WRITERS = AUDIT_READERS | {"pg_chief": 403, "pg_second": 403}
+FINDING_READERS = AUDIT_READERS | {"pg_promoter": 200, "pg_second": 404}
+FINDING_WRITERS = FINDING_READERS | {"pg_chief": 403, "pg_promoter": 403}
+FINDING_RESPONDERS = FINDING_READERS | {"pg_auditor": 403}
+
 # name: (method, object id factory or None, {role: status})
 MATRIX = {
+    "internal-audit": ("get", None, _all(200)),
+    "audit-plan-create": ("get", None, AUDITORS),
+    "audit-plan-edit": ("get", _audit_plan, AUDIT_WRITERS),
+    "audit-engagement-create": ("get", None, AUDITORS),
+    "audit-engagement": ("get", _engagement, AUDIT_READERS),
+    "audit-engagement-edit": ("get", _engagement, AUDIT_WRITERS),
+    "audit-finding-create": ("post", _engagement, AUDIT_WRITERS),
+    "audit-finding": ("get", _finding, FINDING_READERS),
+    "audit-finding-edit": ("get", _finding, FINDING_WRITERS),
+    "audit-finding-respond": ("post", _finding, FINDING_RESPONDERS),
+    "audit-finding-follow-up": ("post", _finding, FINDING_WRITERS),
+    "audit-finding-close": ("post", _finding, FINDING_WRITERS),
     "monitoring-list": ("get", None, _all(200)),
     "monitoring-create": ("get", None, AUTHORS),
     "monitoring-detail": ("get", _activity, MONITORING_READERS),
@@ -409,6 +452,25 @@ def test_every_url_has_an_entry():
     assert _url_names(get_resolver().url_patterns) == set(MATRIX)
 
 
+def _patterns(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield pattern.name, prefix + str(pattern.pattern)
+
+
+def test_no_two_urls_share_a_name_or_a_path():
+    """An app's URL named or placed like another app's would be shadowed by it (the first
+    in the urlconf wins), its page unreachable."""
+    found = list(_patterns(get_resolver().url_patterns))
+    names = [name for name, _path in found]
+    paths = [path for _name, path in found]
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+    assert len(paths) == len(set(paths)), sorted({p for p in paths if paths.count(p) > 1})
+
+
 def test_every_view_declares_its_access():
     for pattern in get_resolver().url_patterns:
         if isinstance(pattern, URLResolver) and pattern.namespace != "admin":
@@ -441,7 +503,13 @@ def test_matrix(role, client_for, evidence, finished_report, people):
     mon.monitoring_exception_respond(
         exception=exception, response="対応済み", actor=people["pg_promoter"]
     )
+    finding = factories.finding(
+        engagement=factories.engagement(actor=people["pg_auditor"]),
+        actor=people["pg_auditor"],
+        unit_code="pg-head-office-units",
+    )
     ctx = {
+        "finding": finding,
         "activity": activity,
         "exception": exception,
         "deputyship": gov.deputy_appoint(

@@ -1,11 +1,13 @@
-"""The second line's runs and the first line's answers to exceptions are reminded like
-measures: at each lead threshold once, every day once late, escalating by days late."""
+"""The second line's runs and the answers owed to monitoring exceptions and audit findings
+are reminded like measures: at each lead threshold once, every day once late, escalating by
+days late."""
 
 import datetime as dt
 
 import pytest
 from django.core import mail
 
+from internalaudit import services as ia
 from monitoring import services as mon
 from reminders.models import Digest, ReminderMark
 from reminders.sweep import reminders_sweep
@@ -19,6 +21,11 @@ def _items(user, day):
     if digest is None:
         return []
     return sorted((i["kind"], i["title"].split()[0], i.get("n")) for i in digest.items)
+
+
+def _about(code, user, day):
+    """``user``'s items of ``day`` about ``code`` only (the seed's measures have their own)."""
+    return [item for item in _items(user, day) if item[1] == code]
 
 
 @pytest.fixture
@@ -89,3 +96,38 @@ def test_an_exception_is_reminded_to_its_unit_until_answered(check, people):
     mon.monitoring_exception_respond(exception=exception, response="対応済み", actor=promoter)
     reminders_sweep(day=D(2023, 7, 3), send="now")
     assert _items(promoter, D(2023, 7, 3)) == []
+
+
+def test_an_audit_finding_and_its_agreed_action_are_reminded(people):
+    """The response is owed by the unit the finding is addressed to; the agreed action by
+    its owner unit, and internal audit hears once it is late."""
+    finding = factories.finding(
+        engagement=factories.engagement(actor=people["pg_auditor"]),
+        actor=people["pg_auditor"],
+        unit_code="pg-head-office-units",
+    )
+    promoter, auditor = people["pg_promoter"], people["pg_auditor"]
+    reminders_sweep(day=D(2023, 6, 24), send="now")
+    assert _about("F-1", promoter, D(2023, 6, 24)) == [("finding_due", "F-1", 7)]
+    reminders_sweep(day=D(2023, 7, 3), send="now")
+    assert _about("F-1", promoter, D(2023, 7, 3)) == [("finding_overdue", "F-1", 3)]
+    ia.finding_respond(
+        finding=finding,
+        management_response="指摘のとおり",
+        agreed_action="手順の制定",
+        action_owner=finding.addressed_to,
+        action_due=D(2023, 8, 31),
+        actor=promoter,
+    )
+    reminders_sweep(day=D(2023, 7, 4), send="now")
+    assert _about("F-1", promoter, D(2023, 7, 4)) == []
+    reminders_sweep(day=D(2023, 8, 25), send="now")
+    assert _about("F-1", promoter, D(2023, 8, 25)) == [("action_due", "F-1", 7)]
+    reminders_sweep(day=D(2023, 9, 2), send="now")
+    assert _about("F-1", promoter, D(2023, 9, 2)) == [("action_overdue", "F-1", 2)]
+    assert _about("F-1", auditor, D(2023, 9, 2)) == [("action_overdue", "F-1", 2)]
+    reminders_sweep(day=D(2023, 9, 3), send="now")
+    assert _about("F-1", auditor, D(2023, 9, 3)) == []  # the auditor hears of it once
+    ia.finding_close(finding=finding, closed_on=D(2023, 9, 3), note="確認", actor=auditor)
+    reminders_sweep(day=D(2023, 9, 4), send="now")
+    assert _about("F-1", promoter, D(2023, 9, 4)) == []
