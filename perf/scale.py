@@ -35,9 +35,17 @@ from governance.models import (
     Role,
     RoleAssignment,
 )
-from incidents.models import Incident, IncidentMetric, RootCause
+from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
+from internalaudit.models import AuditPlan, Engagement, Finding
 from measures.models import Countermeasure, Perspective, RecommendationReflection, StatusEvent
 from measures.stored_states import store_stale_states
+from monitoring.models import (
+    Frequency,
+    MonitoringActivity,
+    MonitoringException,
+    MonitoringRun,
+)
+from monitoring.schedule import periods
 
 PREFIX = "scale-"
 # Five fiscal years of history, fixed so that a seed number always gives the same data.
@@ -101,6 +109,8 @@ class Generator:
         self._measures()
         self._events()
         self._reflections()
+        self._monitoring()
+        self._internal_audit()
         self._access()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -514,6 +524,175 @@ class Generator:
             )
         RecommendationReflection.objects.bulk_create(rows)
         self._step("recommendation reflections", len(rows))
+
+    # -- the second and third lines ------------------------------------------------------
+    def _monitoring(self) -> None:
+        """Per company: three systems; an activity per hundred measures (at least four):
+        access-log checks, checks of thirty measures, checks of a control, monthly or
+        quarterly from the first two years; a run for nine periods in ten up to the end of
+        the history, one run in ten finding an exception, most of them since closed."""
+        activities = runs = exceptions = 0
+        performer: dict[int, int] = {}
+        for user_id, org_id in (
+            RoleAssignment.objects.filter(
+                role=Role.SECOND_LINE, org_unit__organization__in=self.orgs
+            )
+            .order_by("pk")
+            .values_list("user_id", "org_unit__organization_id")
+        ):
+            performer.setdefault(org_id, user_id)
+        for org in self.orgs:
+            tree = self.units[org.pk]
+            systems = AffectedSystem.objects.bulk_create(
+                [
+                    AffectedSystem(organization=org, code=f"sys-{k}", name=f"業務システム{k}")
+                    for k in range(1, 4)
+                ]
+            )
+            leaves = [m for m in self.leaves if m.organization_id == org.pk]
+            count = max(4, len(leaves) // 100)
+            made = []
+            for k in range(1, count + 1):
+                subject = ("access_logs", "measures", "control")[k % 3]
+                activity = MonitoringActivity(
+                    organization=org,
+                    code=f"MON-{k:03d}",
+                    title=f"モニタリング {k}",
+                    subject=subject,
+                    control="権限付与の承認" if subject == "control" else "",
+                    unit=tree["second"][0],
+                    frequency=self.rng.choice([Frequency.MONTHLY, Frequency.QUARTERLY]),
+                )
+                activity.starts_on = START + dt.timedelta(days=self.rng.randint(0, 700))
+                activity.starts_on_precision = "month"
+                made.append(activity)
+            made = bulk_create_with_history(made, MonitoringActivity)
+            made = list(MonitoringActivity.objects.filter(organization=org).order_by("code"))
+            for activity in made:
+                if activity.subject == "access_logs":
+                    activity.systems.set(self.rng.sample(systems, k=2))
+                elif activity.subject == "measures":
+                    activity.measures.set(self.rng.sample(leaves, k=min(30, len(leaves))))
+            found = []
+            for activity in made:
+                for period in periods(activity, until=END):
+                    if period.end > END or self.rng.random() < 0.1:
+                        continue
+                    found.append(
+                        MonitoringRun(
+                            activity=activity,
+                            period_start=period.start,
+                            performed_on=period.end - dt.timedelta(days=self.rng.randint(0, 20)),
+                            performed_by_id=performer[org.pk],
+                            scope="対象期間のログ全件",
+                            result="exceptions" if self.rng.random() < 0.1 else "no_exception",
+                        )
+                    )
+            found = MonitoringRun.objects.bulk_create(found, batch_size=2000)
+            owners = tree["departments"] + tree["offices"]
+            raised = []
+            for run in (r for r in found if r.result == "exceptions"):
+                due = run.performed_on + dt.timedelta(days=self.rng.randint(30, 60))
+                state = self.rng.choices(["closed", "answered", "open"], [70, 15, 15])[0]
+                answered = state != "open"
+                raised.append(
+                    MonitoringException(
+                        organization=org,
+                        run=run,
+                        number=len(raised) + 1,
+                        title="権限の見直し漏れ",
+                        severity=self.rng.choice(["high", "medium", "low"]),
+                        owner_unit=self.rng.choice(owners),
+                        due_on=due,
+                        state=state,
+                        response="権限を見直した" if answered else "",
+                        closed_on=min(due, END) if state == "closed" else None,
+                        closing_note="是正を確認" if state == "closed" else "",
+                    )
+                )
+            MonitoringException.objects.bulk_create(raised, batch_size=2000)
+            activities, runs, exceptions = (
+                activities + len(made),
+                runs + len(found),
+                exceptions + len(raised),
+            )
+        self._step("monitoring activities", activities)
+        self._step("monitoring runs", runs)
+        self._step("monitoring exceptions", exceptions)
+
+    def _internal_audit(self) -> None:
+        """Per company: a plan for each of the five fiscal years with four engagements of
+        three findings each, those of the earlier years closed, the last year's open or
+        answered."""
+        findings = 0
+        for org in self.orgs:
+            tree = self.units[org.pk]
+            owners = tree["departments"] + tree["offices"] + tree["second"]
+            plans = AuditPlan.objects.bulk_create(
+                [
+                    AuditPlan(organization=org, fiscal_year=year, title=f"{year}年度内部監査計画")
+                    for year in range(START.year, END.year)
+                ]
+            )
+            engagements = Engagement.objects.bulk_create(
+                [
+                    Engagement(
+                        organization=org,
+                        plan=plan,
+                        code=f"IA-{plan.fiscal_year}-{k}",
+                        title=f"{plan.fiscal_year}年度 監査{k}",
+                        audit_items="アクセス権限、ログの点検",
+                        fieldwork_start=dt.date(plan.fiscal_year, 3 * k + 1, 1),
+                        fieldwork_end=dt.date(plan.fiscal_year, 3 * k + 1, 20),
+                        status="completed",
+                    )
+                    for plan in plans
+                    for k in range(1, 4 + 1)
+                    if 3 * k + 1 <= 12
+                ]
+            )
+            rows = []
+            for engagement in engagements:
+                for _k in range(3):
+                    reported = engagement.fieldwork_end + dt.timedelta(days=10)
+                    recent = reported > END - dt.timedelta(days=365)
+                    state = (
+                        self.rng.choice(["open", "responded"])
+                        if recent
+                        else self.rng.choices(["closed", "responded"], [90, 10])[0]
+                    )
+                    owner = self.rng.choice(owners)
+                    rows.append(
+                        Finding(
+                            organization=org,
+                            engagement=engagement,
+                            number=len(rows) + 1,
+                            title="権限見直しの記録が不十分",
+                            rating=self.rng.choices(["major", "improvement", "minor"], [1, 6, 3])[
+                                0
+                            ],
+                            criteria="規程どおりに見直すこと",
+                            condition="記録の欠落",
+                            recommendation="記録様式を定めること",
+                            addressed_to=owner,
+                            reported_on=reported,
+                            response_due=reported + dt.timedelta(days=30),
+                            state=state,
+                            management_response="" if state == "open" else "是正する",
+                            agreed_action="" if state == "open" else "様式の制定",
+                            action_owner=None if state == "open" else owner,
+                            action_due=None
+                            if state == "open"
+                            else reported + dt.timedelta(days=120),
+                            closed_on=min(reported + dt.timedelta(days=150), END)
+                            if state == "closed"
+                            else None,
+                            closing_note="是正を確認" if state == "closed" else "",
+                        )
+                    )
+            Finding.objects.bulk_create(rows, batch_size=2000)
+            findings += len(rows)
+        self._step("audit findings", findings)
 
     # -- derived access --------------------------------------------------------------------
     def _access(self) -> None:
