@@ -71,11 +71,16 @@ class AuditPicture:
 
 
 def audit_picture(
-    organizations: list[Organization], *, day: dt.date, since: dt.date | None = None
+    organizations: list[Organization],
+    *,
+    day: dt.date,
+    since: dt.date | None = None,
+    with_measures: bool = True,
 ) -> list[AuditPicture]:
     """Each company's engagements and findings open on ``day`` (reported by then, not closed
     by then) by rating and age, and the agreed actions past their date; with ``since``,
-    the findings reported and closed after it. Companies without any are left out."""
+    the findings reported and closed after it. Companies without any are left out.
+    ``with_measures``: the findings' countermeasures read too (the report lists them)."""
     found = []
     for org in organizations:
         engagements = list(
@@ -83,12 +88,12 @@ def audit_picture(
             .select_related("plan")
             .order_by("code")
         )
-        findings = list(
+        findings = (
             Finding.objects.filter(organization=org, archived_at__isnull=True, reported_on__lte=day)
             .select_related("addressed_to", "engagement")
-            .prefetch_related("measures")
             .order_by("number")
         )
+        findings = list(findings.prefetch_related("measures") if with_measures else findings)
         if not engagements and not findings:
             continue
         open_ = []

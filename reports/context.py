@@ -23,6 +23,7 @@ from governance.models import (
     RoleAssignment,
 )
 from incidents.models import Incident, RootCause
+from internalaudit.selectors import audit_picture
 from measures.asof import measure_states_as_of
 from measures.charts import status_bars
 from measures.models import Countermeasure, RequiredItemCoverage
@@ -147,6 +148,9 @@ def report_context(
         .order_by("number"),
         "regulatory": _required_items(orgs),
         "monitoring": report_monitoring(
+            orgs, day=as_of, since=previous.as_of if previous is not None else None
+        ),
+        "audit": audit_picture(
             orgs, day=as_of, since=previous.as_of if previous is not None else None
         ),
         "hierarchy": hierarchy,
