@@ -35,6 +35,7 @@ from governance.models import (
     RoleAssignment,
 )
 from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
+from internalaudit.models import AuditPlan, Engagement
 from measures.models import Countermeasure, Perspective, RecommendationReflection, StatusEvent
 from monitoring.models import MonitoringActivity
 from plans.workbook import layout
@@ -358,6 +359,49 @@ def plan_rows(organizations: Iterable[Organization]) -> Rows:
                 "sample": a.sample,
                 "method": a.method,
                 "note": a.note,
+            }
+        )
+    plans = (
+        AuditPlan.objects.filter(organization_id__in=ids, archived_at__isnull=True)
+        .select_related("organization", "established_by")
+        .order_by("organization__code", "fiscal_year")
+    )
+    for plan in plans:
+        rows["audit_plans"].append(
+            {
+                "organization": plan.organization.code,
+                "fiscal_year": plan.fiscal_year,
+                "title": plan.title,
+                "approved": _pd(plan.approved),
+                "established_by": plan.established_by.code if plan.established_by else None,
+                "note": plan.note,
+            }
+        )
+    engagements = (
+        Engagement.objects.filter(organization_id__in=ids, archived_at__isnull=True)
+        .select_related("organization", "plan", "established_by")
+        .prefetch_related("systems", "units")
+        .order_by("organization__code", "code")
+    )
+    for e in engagements:
+        rows["engagements"].append(
+            {
+                "organization": e.organization.code,
+                "code": e.code,
+                "title": e.title,
+                "plan": e.plan.fiscal_year if e.plan else None,
+                "scope": e.scope,
+                "audit_items": e.audit_items,
+                "systems": sorted(s.code for s in e.systems.all()),
+                "units": sorted(u.code for u in e.units.all()),
+                "period_start": e.period_start,
+                "period_end": e.period_end,
+                "external_experts": e.external_experts,
+                "fieldwork_start": e.fieldwork_start,
+                "fieldwork_end": e.fieldwork_end,
+                "status": e.status,
+                "established_by": e.established_by.code if e.established_by else None,
+                "note": e.note,
             }
         )
     return rows

@@ -46,6 +46,8 @@ from governance.models import (
 from governance.models.organization import TERM_DEFAULTS
 from incidents import services as inc
 from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
+from internalaudit import services as ia
+from internalaudit.models import AuditPlan, Engagement
 from measures import services as ms
 from measures.models import (
     Countermeasure,
@@ -324,6 +326,8 @@ ORDER = (
     "status_events",
     "reflections",
     "monitoring",
+    "audit_plans",
+    "engagements",
 )
 
 
@@ -1868,6 +1872,114 @@ class PlanImport:
 
         self._each(sheet, handle)
 
+    def _one(self, cells: Cells, column: str, model, org, code: str, sheet: str):
+        """``org``'s record of ``model`` with ``code``, None for an empty cell."""
+        found = self._codes(cells, column, model, org, [code] if code else [], sheet)
+        return found[0] if found else None
+
+    # -- the third line ------------------------------------------------------------------
+    def _sheet_audit_plans(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            year = cells.int("fiscal_year")
+            title, approved, note = cells.text("title"), cells.pdate("approved"), cells.text("note")
+            established = cells.code("established_by")
+            cells.done()
+            by = self._one(cells, "established_by", Countermeasure, org, established, "measures")
+            cells.done()
+            found = AuditPlan.objects.filter(organization=org, fiscal_year=year).first()
+            values = {"title": title, "approved": approved, "established_by": by, "note": note}
+            self._upsert(
+                cells,
+                sheet,
+                found,
+                create=lambda: ia.audit_plan_create(
+                    organization=org, fiscal_year=year, actor=self.actor, reason=self.reason,
+                    **values,
+                ),
+                changed=lambda plan: bool(self._changes(plan, values)),
+                update=lambda: ia.audit_plan_update(
+                    plan=found, actor=self.actor, reason=self.reason, **values
+                ),
+            )  # fmt: skip
+
+        self._each(sheet, handle)
+
+    def _sheet_engagements(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            code = cells.code("code")
+            values = {
+                key: cells.read(key)
+                for key in (
+                    "title",
+                    "scope",
+                    "audit_items",
+                    "period_start",
+                    "period_end",
+                    "external_experts",
+                    "fieldwork_start",
+                    "fieldwork_end",
+                    "status",
+                    "note",
+                )
+            }
+            values["status"] = values["status"] or "planned"
+            year = cells.int("plan")
+            system_codes, unit_codes = cells.list("systems"), cells.list("units")
+            established = cells.code("established_by")
+            cells.done()
+            links = {
+                "systems": self._codes(
+                    cells, "systems", AffectedSystem, org, system_codes, "systems"
+                ),
+                "units": self._codes(cells, "units", OrgUnit, org, unit_codes, "units"),
+            }
+            values["established_by"] = self._one(
+                cells, "established_by", Countermeasure, org, established, "measures"
+            )
+            values["plan"] = None
+            if year is not None:
+                values["plan"] = AuditPlan.objects.filter(
+                    organization=org, fiscal_year=year
+                ).first()
+                if values["plan"] is None:
+                    self._quiet_if_in_file("audit_plans", org.code, year)
+                    cells.problem(
+                        "plan",
+                        _("Unknown %(what)s 「%(label)s」.")
+                        % {"what": _kind("audit_plans"), "label": year},
+                    )
+            cells.done()
+            found = Engagement.objects.filter(organization=org, code=code).first()
+            wanted = {k: v for k, v in values.items() if found is None or cells.has(k)}
+            if found is not None and cells.has("plan"):
+                wanted["plan"] = values["plan"]
+            given = {k: v for k, v in links.items() if found is None or cells.has(k)}
+
+            def changed(engagement) -> bool:
+                return bool(self._changes(engagement, wanted)) or any(
+                    set(getattr(engagement, k).all()) != set(v) for k, v in given.items()
+                )
+
+            self._upsert(
+                cells,
+                sheet,
+                found,
+                create=lambda: ia.engagement_create(
+                    organization=org, code=code, actor=self.actor, reason=self.reason,
+                    **values, **links,
+                ),
+                changed=changed,
+                update=lambda: ia.engagement_update(
+                    engagement=found, actor=self.actor, reason=self.reason,
+                    systems=given.get("systems"), units=given.get("units"),
+                    **self._changes(found, wanted),
+                ),
+            )  # fmt: skip
+
+        self._each(sheet, handle)
+
     # -- what the file leaves out ----------------------------------------------------------
     def _missing_measures(self) -> None:
         if not self.book.has("measures") or not self.outcome.ok:
@@ -1914,6 +2026,8 @@ def _kind(sheet: str) -> str:
         "perspectives": _("perspective"),
         "measures": _("measure"),
         "monitoring": _("monitoring activity"),
+        "audit_plans": _("audit plan"),
+        "engagements": _("audit engagement"),
     }.get(sheet, sheet)
 
 

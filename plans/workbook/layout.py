@@ -594,4 +594,70 @@ SHEETS += (
     ),
 )
 
+SHEETS += (
+    Sheet(
+        "audit_plans",
+        "監査計画",
+        "内部監査の年度計画。個別監査は個別監査シートに書く。指摘は画面で記録する。",
+        ("organization", "fiscal_year"),
+        (
+            _org(),
+            Column("fiscal_year", "年度", INT, required=True, example=2024),
+            Column("title", "件名", required=True, example="2024年度内部監査計画"),
+            Column(
+                "approved",
+                "承認",
+                PDATE,
+                note="計画を承認した日（月でも可）。",
+                example="2024年3月",
+            ),
+            Column("established_by", "反映した対策", note="計画に反映した対策のコード。"),
+            Column("note", "備考"),
+        ),
+    ),
+    Sheet(
+        "engagements",
+        "個別監査",
+        "内部監査の個別監査（対象システム、監査項目、外部専門家、往査の時期）。",
+        ("organization", "code"),
+        (
+            _org(),
+            Column("code", "コード", required=True, example="IA-2024-01"),
+            Column("title", "件名", required=True, example="託送業務システムのシステム監査"),
+            Column(
+                "plan",
+                "年度",
+                INT,
+                note="監査計画シートの年度。空欄はまだ計画に入っていない。",
+                example=2024,
+            ),
+            Column("scope", "範囲"),
+            Column("audit_items", "監査項目", example="アクセス権限の設定と見直し"),
+            Column(
+                "systems",
+                "システム",
+                LIST,
+                note="システムシートのコード（複数可）。",
+                example="takuso",
+            ),
+            Column("units", "対象部署", LIST, note="部署シートのコード（複数可）。"),
+            Column("period_start", "対象期間の始め", DATE),
+            Column("period_end", "対象期間の終わり", DATE),
+            Column("external_experts", "外部専門家", example="監査法人（委託先）"),
+            Column("fieldwork_start", "往査の開始", DATE),
+            Column("fieldwork_end", "往査の終了", DATE),
+            Column(
+                "status",
+                "状況",
+                CHOICE,
+                choices="internalaudit.Engagement.status",
+                note="空欄は「計画」。",
+                example="planned",
+            ),
+            Column("established_by", "設けた対策", note="この監査を設けた対策のコード。"),
+            Column("note", "備考"),
+        ),
+    ),
+)
+
 BY_KEY = {sheet.key: sheet for sheet in SHEETS}

@@ -67,8 +67,9 @@ EXPECTED = {
     # measures the person's unit owns (my tasks) and, for those who read the audit log, the
     # accounts refused too often today; six for the monitoring coverage (the companies whose
     # monitoring the person reads, activities, runs, measures and systems covered, open
-    # exceptions).
-    "home": 19,
+    # exceptions); four for internal audit's picture (the companies whose plan the person
+    # reads, their engagements and findings).
+    "home": 23,
     "measure-list": 12,
     "measure-list-filtered": 12,
     # One more than after every event: the stored steps that cover the date.

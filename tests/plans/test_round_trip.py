@@ -35,6 +35,7 @@ from governance.models import (
     RoleAssignment,
 )
 from incidents.models import AffectedSystem, Incident, RootCause
+from internalaudit.models import AuditPlan, Engagement, Finding
 from measures import services as ms
 from measures.asof import measure_facts_as_of, measure_states_as_of
 from measures.models import Countermeasure, RecommendationReflection
@@ -213,13 +214,24 @@ def report_tables(committee: Committee, as_of: dt.date, *, copy: bool) -> dict:
             )
             for a in context["regulatory"]
         ],
+        # The second and third lines' plans travel with the workbook; their records of
+        # work (runs, exceptions, findings) are made in the app and do not.
         "monitoring": [
             (
                 code(m.organization.code, copy=copy),
-                m.coverage,
-                [(r.activity.code, r.activity.title, r.standing) for r in m.rows],
+                [
+                    (r.activity.code, r.activity.title, r.activity.frequency, r.standing.due)
+                    for r in m.rows
+                ],
             )
             for m in context["monitoring"]
+        ],
+        "audit": [
+            (
+                code(a.organization.code, copy=copy),
+                [(e.code, e.title, e.status, e.external_experts) for e in a.engagements],
+            )
+            for a in context["audit"]
         ],
         # In order of the units' codes: see test_the_reports_unit_tree_keeps_its_order.
         "units": sorted(unit_tree(context, copy=copy)),
@@ -237,6 +249,9 @@ NATURAL = {
     AffectedSystem: ("organization__code", "code"),
     Countermeasure: ("organization__code", "code"),
     MonitoringActivity: ("organization__code", "code"),
+    AuditPlan: ("organization__code", "fiscal_year"),
+    Engagement: ("organization__code", "code"),
+    Finding: ("organization__code", "number"),
     MonitoringException: ("organization__code", "number"),
 }
 
@@ -257,8 +272,17 @@ def grants(user, orgs: list[Organization], *, copy: bool) -> set[tuple]:
     return held
 
 
+# Reports, and the records of work made in the app (monitoring exceptions, audit findings),
+# are not in the workbook.
+NOT_IN_THE_WORKBOOK = {"report", "monitoringexception", "finding"}
+
+
 def _guarded():
-    return [s for s in permissions.guarded_models() if s.model._meta.model_name != "report"]
+    return [
+        s
+        for s in permissions.guarded_models()
+        if s.model._meta.model_name not in NOT_IN_THE_WORKBOOK
+    ]
 
 
 def _of(model, orgs: list[Organization]):

@@ -26,6 +26,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from governance.models import Committee, Organization, RequiredItem
+from internalaudit.models import Engagement
 from measures.models import Countermeasure, Perspective
 from monitoring.models import MonitoringActivity
 from plans.loading import PlanRefused, load_plan
@@ -168,6 +169,14 @@ def test_the_workbook_loads_as_a_plan_of_its_own(kita):
     )
     assert [s.code for s in check.systems.all()] == ["takuso"]
     assert check.starts.ja() == "2024年4月"
+    # Internal audit's system audit in the year's plan, with the outside firm.
+    audit = Engagement.objects.get(organization=nw, code="IA-2025-01")
+    assert (audit.plan.fiscal_year, audit.status, audit.external_experts) == (
+        2025,
+        "planned",
+        "北日本監査法人",
+    )
+    assert sorted(u.code for u in audit.units.all()) == ["nw-it", "nw-ops"]
 
 
 # -- the committee reports ---------------------------------------------------------------------

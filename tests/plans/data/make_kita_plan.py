@@ -166,6 +166,18 @@ MONITORING = [
      "frequency": "四半期ごと", "starts": "2024年4月", "sample": "全利用者"},
 ]  # fmt: skip
 
+# Internal audit's plan for the year and its system audit with an outside firm.
+AUDIT_PLANS = [
+    {"organization": NW, "fiscal_year": 2025, "title": "2025年度内部監査計画",
+     "approved": "2025年3月"},
+]  # fmt: skip
+ENGAGEMENTS = [
+    {"organization": NW, "code": "IA-2025-01", "title": "託送業務支援システムのシステム監査",
+     "plan": 2025, "audit_items": "アクセス権限の付与・見直し、ログの保全", "systems": "takuso",
+     "units": "nw-ops、nw-it", "external_experts": "北日本監査法人", "status": "予定",
+     "fieldwork_start": D(2025, 10, 1), "fieldwork_end": D(2025, 10, 31)},
+]  # fmt: skip
+
 INCIDENTS = [
     {"organization": NW, "number": 1, "title": "小売部門による託送顧客情報の閲覧",
      "summary": "北日本EPの営業部門が、託送業務支援システムを通じて新電力の顧客情報を"
@@ -360,6 +372,8 @@ SHEETS = {
     "status_events": STATUS_EVENTS,
     "reflections": REFLECTIONS,
     "monitoring": MONITORING,
+    "audit_plans": AUDIT_PLANS,
+    "engagements": ENGAGEMENTS,
 }
 
 
