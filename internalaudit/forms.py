@@ -138,7 +138,7 @@ class FindingForm(forms.Form):
         label=_("cause"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     recommendation = forms.CharField(
-        label=_("recommendation"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("auditor's recommendation"), widget=forms.Textarea(attrs={"rows": 2})
     )
     addressed_to = forms.ModelChoiceField(label=_("addressed to"), queryset=OrgUnit.objects.none())
     root_causes = forms.ModelMultipleChoiceField(

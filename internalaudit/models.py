@@ -188,7 +188,7 @@ class Finding(ArchivableModel):
     criteria = models.TextField(_("criteria"), help_text=_("What should be."))
     condition = models.TextField(_("condition"), help_text=_("What was found."))
     cause = models.TextField(_("cause"), blank=True)
-    recommendation = models.TextField(_("recommendation"))
+    recommendation = models.TextField(_("auditor's recommendation"))
     addressed_to = models.ForeignKey(
         OrgUnit,
         on_delete=models.PROTECT,
