@@ -125,6 +125,7 @@ def root_cause_matrix(request):
                 "states": shown if matrix else [],
                 "measures": len(shown),
                 "rows": rows,
+                "causes": org_causes,
             }
         )
     return render(request, "incidents/root_causes.html", {"tables": tables, "as_of": as_of})

@@ -9,6 +9,8 @@ from django.urls import reverse
 from governance.models import OrgUnit
 from incidents.models import AffectedSystem, RootCause
 from internalaudit.models import AuditPlan, Engagement, Finding
+from measures.models import Countermeasure
+from monitoring import services as mon
 from tests import factories
 from tests.conftest import read as read_bytes
 
@@ -120,3 +122,33 @@ def test_another_company_sees_none_of_it(client_for, people):
             reverse("audit-engagement", args=[finding.engagement_id]),
         ):
             assert client.get(url).status_code == 404
+
+
+def test_the_root_causes_show_what_the_second_and_third_lines_found(client_for, people, pg):
+    """A finding that bears on a root cause, and a monitoring exception answered by one of
+    its measures, show on the root causes page of those who may open them."""
+    second_cause = RootCause.objects.get(organization=pg, number=2)
+    finding = factories.finding(
+        engagement=factories.engagement(actor=people["pg_auditor"]),
+        actor=people["pg_auditor"],
+        unit_code="pg-head-office-units",
+        root_causes=[second_cause],
+    )
+    exception = factories.monitoring_exception(
+        activity=factories.access_log_check(actor=people["pg_second"]), actor=people["pg_second"]
+    )
+    mon.monitoring_exception_link_measures(
+        exception=exception,
+        measures=Countermeasure.objects.filter(code="PG-13"),  # answers root causes ②–⑤
+        actor=people["pg_second"],
+    )
+    page = read(client_for("pg_auditor").get(reverse("root-causes")))
+    table = page[page.index("第2線・第3線から見た真因") :]
+    row = table[table.index("②") : table.index("③")]
+    assert "E-1" in row and "F-1" in row and finding.title in row
+    # The second line opens the exception, not a finding addressed to another unit.
+    page = read(client_for("pg_second").get(reverse("root-causes")))
+    assert "E-1" in page and "F-1" not in page
+    # Another company's people see neither.
+    page = read(client_for("miraiz_second").get(reverse("root-causes")))
+    assert "E-1" not in page and "F-1" not in page

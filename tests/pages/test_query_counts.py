@@ -78,7 +78,8 @@ EXPECTED = {
     # status entries evidence may support, and whether the person sees it only through a
     # share (then without its internal records); four for the monitoring that covers it.
     "measure-detail": 31,
-    "root-causes": 8,  # 9 for a date before some measure's latest event
+    # Two for what the second and third lines found on each company's root causes.
+    "root-causes": 10,  # 11 for a date before some measure's latest event
     "incident-list": 8,
     "incident-detail": 11,
     "responsibility": 7,
