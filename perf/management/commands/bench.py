@@ -25,10 +25,12 @@ from django.urls import reverse
 from governance.models import Committee, Organization, Role, RoleAssignment
 from governance.permissions import visible_to
 from incidents.models import Incident
+from internalaudit.models import Finding
 from measures.asof import measure_facts_as_of, measure_states_as_of
 from measures.models import Countermeasure, LatestEvent
 from measures.selectors import measure_page_ids
 from measures.views.lists import PAGE_SIZE
+from monitoring.models import MonitoringActivity, MonitoringException
 from perf.benchdata import signed_in_client
 from perf.scale import END, PREFIX, PRESETS, Generator
 from reminders.sweep import reminders_sweep
@@ -154,7 +156,35 @@ class Command(BaseCommand):
             "bulk status (first 50)": reverse("measure-bulk-status"),
             "bulk status, filtered": reverse("measure-bulk-status") + "?nature=continuous",
         }
+        activity = MonitoringActivity.objects.filter(organization=org).order_by("pk").first()
+        exception = MonitoringException.objects.filter(organization=org).order_by("pk").first()
+        if activity is None or exception is None:
+            raise CommandError(f"no monitoring in {org.code}")
+        pages |= {
+            "monitoring": reverse("monitoring-list"),
+            "monitoring activity": reverse("monitoring-detail", args=[activity.pk]),
+            "monitoring run": reverse("monitoring-run", args=[exception.run_id]),
+            "monitoring exception": reverse("monitoring-exception", args=[exception.pk]),
+            "internal audit (plans)": reverse("internal-audit"),
+        }
         self.stdout.write(f"pages as a second-line officer of {org.code} ({visible.count():,})")
+        self._get_each(client, pages)
+        auditor = self._person(Role.INTERNAL_AUDITOR, org)
+        finding = Finding.objects.filter(organization=org).order_by("pk").first()
+        if finding is None:
+            raise CommandError(f"no audit finding in {org.code}")
+        self.stdout.write(f"pages as an internal auditor of {org.code}")
+        self._get_each(
+            signed_in_client(auditor),
+            {
+                "internal audit": reverse("internal-audit"),
+                "audit engagement": reverse("audit-engagement", args=[finding.engagement_id]),
+                "audit finding": reverse("audit-finding", args=[finding.pk]),
+                "dashboard (auditor)": reverse("home"),
+            },
+        )
+
+    def _get_each(self, client, pages: dict[str, str]) -> None:
         for name, url in pages.items():
 
             def get(url=url, name=name):
