@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "measures",
     "monitoring",
     "internalaudit",
+    "registry",
     "reports",
     "reminders",
     "plans",

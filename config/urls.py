@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("", include("monitoring.urls")),
     path("", include("internalaudit.urls")),
+    path("", include("registry.urls")),
     path("", include("reports.urls")),
     path("", include("reminders.urls")),
     path("", include("plans.urls")),

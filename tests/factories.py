@@ -21,6 +21,8 @@ from measures import services as ms
 from measures.models import Countermeasure, StatusEvent
 from monitoring import services as mon
 from monitoring.models import MonitoringActivity, MonitoringException
+from registry import services as registry
+from registry.models import Reachability, SystemRegistration
 
 _numbers = itertools.count(1)
 
@@ -167,3 +169,39 @@ def finding(*, engagement, actor, unit_code: str = "pg-head-office", **fields) -
         "response_due": dt.date(2023, 6, 30),
     }
     return ia.finding_record(engagement=engagement, actor=actor, **{**values, **fields})
+
+
+def registration(*, system_code: str = "takuso", organization_code: str = "chubu-pg"):
+    """The company's system in the registry (the seed's, or put in now)."""
+    system = AffectedSystem.objects.get(organization__code=organization_code, code=system_code)
+    found = SystemRegistration.objects.filter(system=system).first()
+    return found or registry.registration_create(
+        organization=system.organization, system=system, actor=None
+    )
+
+
+def exposure(*, actor, registration=None, closing: str = "PG-15") -> Reachability:
+    """需要家情報 of the grid company's 託送 system, judged non-public, still reachable by
+    the retailer's users through the contract screens, to be closed by ``closing``."""
+    registration = registration or globals()["registration"]()
+    item = registry.item_create(
+        registration=registration,
+        code=f"info-{next(_numbers)}",
+        name="需要家情報",
+        judgement="non_public",
+        basis="託送業務で知り得た情報",
+        actor=actor,
+    )
+    return registry.reachability_create(
+        item=item,
+        screens="契約照会画面",
+        reached_by=Organization.objects.get(code="chubu-miraiz"),
+        roles="ミライズの営業部門",
+        reach="exposed",
+        closing_measure=Countermeasure.objects.get(
+            organization=registration.organization, code=closing
+        )
+        if closing
+        else None,
+        actor=actor,
+    )

@@ -42,6 +42,7 @@ from plans.workbook import layout
 from plans.workbook.importing import ChoiceSpellings
 from plans.workbook.layout import BOOL, CHOICE, LIST, PDATE
 from plans.workbook.reading import NOTES_SHEET
+from registry.models import SystemRegistration
 
 Rows = dict[str, list[dict[str, object]]]
 
@@ -402,6 +403,26 @@ def plan_rows(organizations: Iterable[Organization]) -> Rows:
                 "status": e.status,
                 "established_by": e.established_by.code if e.established_by else None,
                 "note": e.note,
+            }
+        )
+    registrations = (
+        SystemRegistration.objects.filter(organization_id__in=ids, archived_at__isnull=True)
+        .select_related("organization", "system", "manager_unit", "manager", "established_by")
+        .order_by("organization__code", "system__code")
+    )
+    for r in registrations:
+        rows["registry_systems"].append(
+            {
+                "organization": r.organization.code,
+                "system": r.system.code,
+                "manager_unit": r.manager_unit.code if r.manager_unit else None,
+                "manager": r.manager.get_username() if r.manager else None,
+                "established_by": r.established_by.code if r.established_by else None,
+                "tables_made": _pd(r.tables_made),
+                "tables_used": _pd(r.tables_used),
+                "review_months": r.review_months,
+                "last_reviewed_on": r.last_reviewed_on,
+                "note": r.note,
             }
         )
     return rows

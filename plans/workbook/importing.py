@@ -62,6 +62,8 @@ from monitoring.models import MonitoringActivity
 from plans.workbook import layout
 from plans.workbook.layout import BOOL, CHOICE, DATE, INT, LIST, PDATE
 from plans.workbook.reading import Book, Problem, Row
+from registry import services as registry
+from registry.models import SystemRegistration
 
 # Model field names that differ from the workbook's column keys (for service refusals).
 _FIELD_COLUMNS = {
@@ -328,6 +330,7 @@ ORDER = (
     "monitoring",
     "audit_plans",
     "engagements",
+    "registry_systems",
 )
 
 
@@ -1980,6 +1983,60 @@ class PlanImport:
 
         self._each(sheet, handle)
 
+    # -- the registry ----------------------------------------------------------------------
+    def _sheet_registry_systems(self, sheet):
+        def handle(cells: Cells):
+            org = self._organization(cells)
+            system_code, unit_code = cells.code("system"), cells.code("manager_unit")
+            username, established = cells.text("manager"), cells.code("established_by")
+            values = {
+                key: cells.read(key)
+                for key in (
+                    "tables_made",
+                    "tables_used",
+                    "review_months",
+                    "last_reviewed_on",
+                    "note",
+                )
+            }
+            cells.done()
+            system = self._one(cells, "system", AffectedSystem, org, system_code, "systems")
+            values["manager_unit"] = self._one(
+                cells, "manager_unit", OrgUnit, org, unit_code, "units"
+            )
+            values["established_by"] = self._one(
+                cells, "established_by", Countermeasure, org, established, "measures"
+            )
+            values["manager"] = None
+            if username:
+                values["manager"] = get_user_model().objects.filter(username=username).first()
+                if values["manager"] is None:
+                    self._quiet_if_in_file("people", username)
+                    cells.problem(
+                        "manager",
+                        _("Unknown %(what)s 「%(label)s」.")
+                        % {"what": _kind("people"), "label": username},
+                    )
+            cells.done()
+            found = SystemRegistration.objects.filter(system=system).first()
+            wanted = {k: v for k, v in values.items() if found is None or cells.has(k)}
+            self._upsert(
+                cells,
+                sheet,
+                found,
+                create=lambda: registry.registration_create(
+                    organization=org, system=system, actor=self.actor, reason=self.reason,
+                    **values,
+                ),
+                changed=lambda r: bool(self._changes(r, wanted)),
+                update=lambda: registry.registration_update(
+                    registration=found, actor=self.actor, reason=self.reason,
+                    **self._changes(found, wanted),
+                ),
+            )  # fmt: skip
+
+        self._each(sheet, handle)
+
     # -- what the file leaves out ----------------------------------------------------------
     def _missing_measures(self) -> None:
         if not self.book.has("measures") or not self.outcome.ok:
@@ -2028,6 +2085,7 @@ def _kind(sheet: str) -> str:
         "monitoring": _("monitoring activity"),
         "audit_plans": _("audit plan"),
         "engagements": _("audit engagement"),
+        "registry_systems": _("system registration"),
     }.get(sheet, sheet)
 
 

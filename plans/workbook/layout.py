@@ -660,4 +660,32 @@ SHEETS += (
     ),
 )
 
+SHEETS += (
+    Sheet(
+        "registry_systems",
+        "システム台帳",
+        "情報遮断の台帳に載せるシステム（管理責任者、整理表・判定表の作成と運用開始、見直しの周期）。"
+        "保有する情報と判定、到達できる利用者は画面で記録する。",
+        ("organization", "system"),
+        (
+            _org(),
+            Column(
+                "system",
+                "システム",
+                required=True,
+                note="システムシートのコード。",
+                example="takuso",
+            ),
+            Column("manager_unit", "管理部署", note="部署シートのコード。"),
+            Column("manager", "管理責任者", note="利用者シートのユーザー名。"),
+            Column("established_by", "設けた対策", note="台帳を設けた対策のコード。"),
+            Column("tables_made", "整理表・判定表の作成", PDATE, example="2024年2月"),
+            Column("tables_used", "運用開始", PDATE, example="2024年3月"),
+            Column("review_months", "見直しの周期（月）", INT, example=12),
+            Column("last_reviewed_on", "前回の見直し", DATE),
+            Column("note", "備考"),
+        ),
+    ),
+)
+
 BY_KEY = {sheet.key: sheet for sheet in SHEETS}

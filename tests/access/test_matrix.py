@@ -11,12 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from governance import services as gov
-from governance.models import Committee, Meeting, Organization
+from governance.models import Committee, Meeting, Organization, OrgUnit
 from incidents.models import AffectedSystem, Incident, RootCause
 from measures import services as ms
 from measures.models import Countermeasure, Perspective
 from monitoring import services as mon
 from plans.models import PlanImportRun
+from registry import services as registry
 from tests import factories
 from tests.conftest import read
 
@@ -113,6 +114,22 @@ def _engagement(ctx):
 
 def _finding(ctx):
     return ctx["finding"].pk
+
+
+def _registration(ctx):
+    return ctx["reach"].item.registration_id
+
+
+def _item(ctx):
+    return ctx["reach"].item_id
+
+
+def _reach(ctx):
+    return ctx["reach"].pk
+
+
+def _proposal(ctx):
+    return ctx["proposal"].pk
 
 
 def _pg_perspective(ctx):
@@ -231,8 +248,38 @@ FINDING_READERS = AUDIT_READERS | {"pg_promoter": 200, "pg_second": 404}
 FINDING_WRITERS = FINDING_READERS | {"pg_chief": 403, "pg_promoter": 403}
 FINDING_RESPONDERS = FINDING_READERS | {"pg_auditor": 403}
 
+# The registry: the second line keeps it; the system's managing unit (here the head-office
+# offices, under the chief officer) reads it and proposes changes; internal audit reads it.
+REGISTRY_READERS = {
+    None: LOGIN,
+    **NOT_PG,
+    "pg_chief": 200,
+    "pg_promoter": 200,
+    "pg_second": 200,
+    "pg_auditor": 200,
+    "superuser": 200,
+}
+REGISTRY_KEEPERS = REGISTRY_READERS | {"pg_chief": 403, "pg_promoter": 403, "pg_auditor": 403}
+REGISTRY_PROPOSERS = REGISTRY_READERS | {"pg_second": 403, "pg_auditor": 403}
+
 # name: (method, object id factory or None, {role: status})
 MATRIX = {
+    "registry-list": ("get", None, _all(200)),
+    "registry-exposures": ("get", None, _all(200)),
+    "registry-system-create": ("get", None, AUTHORS),
+    "registry-system": ("get", _registration, REGISTRY_READERS),
+    "registry-system-edit": ("get", _registration, REGISTRY_KEEPERS),
+    "registry-item-create": ("get", _registration, REGISTRY_KEEPERS),
+    "registry-item-edit": ("get", _item, REGISTRY_KEEPERS),
+    "registry-reach-create": ("get", _item, REGISTRY_KEEPERS),
+    "registry-reach-edit": ("get", _reach, REGISTRY_KEEPERS),
+    "registry-propose": ("get", _item, REGISTRY_PROPOSERS),
+    # An empty decision: back to the system's page with the message.
+    "registry-proposal-decide": (
+        "post",
+        _proposal,
+        REGISTRY_KEEPERS | {"pg_second": 302, "superuser": 302},
+    ),
     "internal-audit": ("get", None, _all(200)),
     "audit-plan-create": ("get", None, AUDITORS),
     "audit-plan-edit": ("get", _audit_plan, AUDIT_WRITERS),
@@ -508,7 +555,18 @@ def test_matrix(role, client_for, evidence, finished_report, people):
         actor=people["pg_auditor"],
         unit_code="pg-head-office-units",
     )
+    registration = registry.registration_update(
+        registration=factories.registration(),
+        manager_unit=OrgUnit.objects.get(code="pg-head-office-units"),
+        actor=None,
+        reason="管理部署の指定",
+    )
+    reach = factories.exposure(actor=None, registration=registration)
     ctx = {
+        "reach": reach,
+        "proposal": registry.proposal_submit(
+            item=reach.item, judgement="public", reason="再判定", actor=people["pg_promoter"]
+        ),
         "finding": finding,
         "activity": activity,
         "exception": exception,

@@ -48,6 +48,7 @@ from plans.workbook import exporting
 from plans.workbook.importing import PlanImport
 from plans.workbook.reading import read
 from plans.workbook.report import describe
+from registry.models import SystemRegistration
 from reports.context import report_context, report_xlsx
 from tests.conftest import SEED_DATE
 
@@ -252,6 +253,7 @@ NATURAL = {
     AuditPlan: ("organization__code", "fiscal_year"),
     Engagement: ("organization__code", "code"),
     Finding: ("organization__code", "number"),
+    SystemRegistration: ("organization__code", "system__code"),
     MonitoringException: ("organization__code", "number"),
 }
 

@@ -33,6 +33,7 @@ from plans.loading import PlanRefused, load_plan
 from plans.workbook import layout
 from plans.workbook.importing import PlanImport
 from plans.workbook.reading import read
+from registry.models import SystemRegistration
 from reports.context import report_xlsx
 from reports.models import Report
 from reports.render import report_render
@@ -177,6 +178,12 @@ def test_the_workbook_loads_as_a_plan_of_its_own(kita):
         "北日本監査法人",
     )
     assert sorted(u.code for u in audit.units.all()) == ["nw-it", "nw-ops"]
+    # The system in the registry, its tables reviewed every year.
+    registration = SystemRegistration.objects.get(organization=nw, system__code="takuso")
+    assert (registration.manager_unit.code, registration.review_due) == (
+        "nw-it",
+        dt.date(2025, 10, 31),
+    )
 
 
 # -- the committee reports ---------------------------------------------------------------------

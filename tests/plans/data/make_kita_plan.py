@@ -178,6 +178,12 @@ ENGAGEMENTS = [
      "fieldwork_start": D(2025, 10, 1), "fieldwork_end": D(2025, 10, 31)},
 ]  # fmt: skip
 
+# The system in the information-separation registry, reviewed every year.
+REGISTRY = [
+    {"organization": NW, "system": "takuso", "manager_unit": "nw-it",
+     "tables_made": "2024年10月", "tables_used": "2024年11月", "review_months": 12},
+]  # fmt: skip
+
 INCIDENTS = [
     {"organization": NW, "number": 1, "title": "小売部門による託送顧客情報の閲覧",
      "summary": "北日本EPの営業部門が、託送業務支援システムを通じて新電力の顧客情報を"
@@ -374,6 +380,7 @@ SHEETS = {
     "monitoring": MONITORING,
     "audit_plans": AUDIT_PLANS,
     "engagements": ENGAGEMENTS,
+    "registry_systems": REGISTRY,
 }
 
 
