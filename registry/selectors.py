@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, F, Q, QuerySet
 
+from governance.models import Organization
 from governance.permissions import visible_to
 from registry.models import Judgement, Reach, Reachability, SystemRegistration
 
@@ -50,3 +53,35 @@ def exposures_for(registrations) -> QuerySet[Reachability]:
         .order_by("item__registration__organization__code", "item__registration__system__code",
                   "item__code", "pk")
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RegistryPicture:
+    organization: Organization
+    registrations: list[SystemRegistration]
+    exposures: list[Reachability]
+    reviews_due: list[SystemRegistration]
+
+
+def registry_picture(organizations: list[Organization], *, day) -> list[RegistryPicture]:
+    """Each company's registered systems, the non-public information other companies can
+    still reach (as recorded now: the registry has no valid-time history of its own), and
+    the systems whose review is due by ``day``."""
+    found = []
+    for org in organizations:
+        registrations = list(
+            SystemRegistration.objects.filter(organization=org, archived_at__isnull=True)
+            .select_related("system", "manager_unit", "established_by")
+            .order_by("system__code")
+        )
+        if not registrations:
+            continue
+        found.append(
+            RegistryPicture(
+                organization=org,
+                registrations=registrations,
+                exposures=list(exposures_for([r.pk for r in registrations])),
+                reviews_due=[r for r in registrations if r.review_due and r.review_due <= day],
+            )
+        )
+    return found

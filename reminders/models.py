@@ -36,6 +36,8 @@ def reason_text(kind: str, n: int | None = None, level: int | None = None) -> st
         "finding_overdue": gettext("response to an audit finding overdue by %(n)d days"),
         "action_due": gettext("agreed action of an audit finding due within %(n)d days"),
         "action_overdue": gettext("agreed action of an audit finding overdue by %(n)d days"),
+        "review_due": gettext("review of the registry's tables due within %(n)d days"),
+        "review_overdue": gettext("review of the registry's tables overdue by %(n)d days"),
     }
     return texts[kind] % {"n": n or 0, "level": level or 0}
 

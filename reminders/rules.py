@@ -30,6 +30,7 @@ from measures.models import ChangeRequest, Countermeasure, Nature, StatusEvent
 from measures.statuses import SETTLED, Status, is_check_due
 from monitoring.models import ExceptionState, MonitoringActivity, MonitoringException
 from monitoring.selectors import activity_rows
+from registry.models import SystemRegistration
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -275,6 +276,7 @@ def reminder_items(*, day: dt.date) -> tuple[dict[int, list[Item]], list[dict]]:
     _monitoring_runs(day, holders, give)
     _monitoring_exceptions(day, holders, give)
     _audit_findings(day, holders, give)
+    _registry_reviews(day, holders, give)
     _change_requests(day, holders, give)
     _denied_accounts(day, holders, give)
     return items, escalations
@@ -443,6 +445,24 @@ def _audit_findings(day: dt.date, holders: Holders, give) -> None:
                          title, url, finding.action_due.isoformat(),
                          n=(day - finding.action_due).days),
                 )  # fmt: skip
+
+
+def _registry_reviews(day: dt.date, holders: Holders, give) -> None:
+    """A system's tables due for their periodic review: its managing unit (failing that,
+    the second line) hears of it like a measure's due date."""
+    for registration in SystemRegistration.objects.filter(
+        archived_at__isnull=True, review_months__isnull=False
+    ).select_related("system"):
+        due = registration.review_due
+        if due is None:
+            continue
+        owned = SimpleNamespace(
+            owner_unit_id=registration.manager_unit_id,
+            organization_id=registration.organization_id,
+        )
+        _due_and_late(day, holders, give, owned=owned, kind="review", key=registration.pk,
+                      title=registration.system.name,
+                      url=_url("registry-system", registration.pk), due=due)  # fmt: skip
 
 
 def _denied_accounts(day: dt.date, holders: Holders, give) -> None:

@@ -30,6 +30,7 @@ from measures.models import Countermeasure, RequiredItemCoverage
 from measures.selectors import status_counts
 from measures.statuses import Status, is_due_within
 from monitoring.selectors import report_monitoring
+from registry.selectors import registry_picture
 from reports.changes import LATE, PLAN, PROGRESS, report_changes
 from reports.models import Report
 
@@ -150,6 +151,7 @@ def report_context(
         "monitoring": report_monitoring(
             orgs, day=as_of, since=previous.as_of if previous is not None else None
         ),
+        "registry": registry_picture(orgs, day=as_of),
         "audit": audit_picture(
             orgs, day=as_of, since=previous.as_of if previous is not None else None
         ),

@@ -3,14 +3,20 @@ system's managing unit proposes changes that the second line decides, the exposu
 lists the non-public information other companies can still reach; another company sees
 none of it."""
 
+import datetime as dt
+import io
+import re
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from pypdf import PdfReader
 
-from governance.models import Organization, OrgUnit
+from governance.models import Committee, Organization, OrgUnit
 from measures.models import Countermeasure
 from registry import services as registry
 from registry.models import InformationItem, Proposal, Reachability, SystemRegistration
+from reports.render import report_pdf
 from tests import factories
 from tests.conftest import read as read_bytes
 from tests.factories import refused
@@ -122,3 +128,17 @@ def test_another_company_sees_none_of_it(client_for, takuso, people):
         assert client.get(reverse("registry-system", args=[takuso.pk])).status_code == 404
         assert client.get(reverse("registry-item-edit", args=[reach.item_id])).status_code == 404
     assert Organization.objects.filter(code="chubu-miraiz").exists()
+
+
+def test_the_report_and_dashboard_show_the_open_exposures(client_for, takuso, people):
+    factories.exposure(actor=people["pg_second"], registration=takuso)
+    pdf, _pages = report_pdf(
+        committee=Committee.objects.get(code="neutrality"), as_of=dt.date(2023, 9, 15)
+    )
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "情報遮断の台帳（整理表・判定表）" in text
+    assert "託送業務システム所属（本社）2023年2月2023年3月2024年2月28日" in text
+    assert "他社の利用者がなお到達できる非公開情報1件" in text
+    assert "託送業務システム：需要家情報契約照会画面ミライズPG-15" in text
+    home = read(client_for("pg_second").get(reverse("home")))
+    assert 'id="registry-exposures"' in home and "需要家情報 ← ミライズ" in home

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.core import mail
 
+from governance.models import OrgUnit
 from internalaudit import services as ia
 from monitoring import services as mon
+from registry import services as registry
 from reminders.models import Digest, ReminderMark
 from reminders.sweep import reminders_sweep
 from tests import factories
@@ -131,3 +133,24 @@ def test_an_audit_finding_and_its_agreed_action_are_reminded(people):
     ia.finding_close(finding=finding, closed_on=D(2023, 9, 3), note="確認", actor=auditor)
     reminders_sweep(day=D(2023, 9, 4), send="now")
     assert _about("F-1", promoter, D(2023, 9, 4)) == []
+
+
+def test_a_registry_review_is_reminded_to_the_managing_unit(people):
+    """The tables made 2023年2月 (its last day), reviewed yearly: due 2024-02-28, to the
+    managing unit."""
+    registry.registration_update(
+        registration=factories.registration(),
+        manager_unit=OrgUnit.objects.get(code="pg-head-office-units"),
+        review_months=12,
+        actor=None,
+        reason="見直し周期の設定",
+    )
+    promoter = people["pg_promoter"]
+    reminders_sweep(day=D(2024, 2, 22), send="now")
+    assert _about("託送業務システム", promoter, D(2024, 2, 22)) == [
+        ("review_due", "託送業務システム", 7)
+    ]
+    reminders_sweep(day=D(2024, 3, 2), send="now")
+    assert _about("託送業務システム", promoter, D(2024, 3, 2)) == [
+        ("review_overdue", "託送業務システム", 3)
+    ]
