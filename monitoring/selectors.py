@@ -5,6 +5,7 @@ dashboard and the committee report show."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from monitoring.models import (
     MonitoringException,
     MonitoringRun,
 )
-from monitoring.schedule import Standing, standing
+from monitoring.schedule import Standing, due_and_done, standing
 
 # Ages of open exceptions, in days since the run that found them: (label, up to days).
 AGE_BANDS = ((30, "≤30"), (90, "31–90"), (None, ">90"))
@@ -47,35 +48,43 @@ def runs_for(user) -> QuerySet[MonitoringRun]:
     return MonitoringRun.objects.filter(activity__in=activities_for(user))
 
 
-@dataclass(frozen=True)
+@dataclass
 class ActivityRow:
     activity: MonitoringActivity
-    standing: Standing
     last_run: MonitoringRun | None
     covered: frozenset  # the period starts that have a run by the day
+    day: dt.date
+
+    @functools.cached_property
+    def standing(self) -> Standing:
+        """Due, done and missed periods, listed (for the pages that name them)."""
+        return standing(self.activity, day=self.day, run_periods=self.covered)
+
+    @functools.cached_property
+    def missed_count(self) -> int:
+        """Periods ended without a run, counted without listing them."""
+        due, done = due_and_done(self.activity, day=self.day, covered=self.covered)
+        return due - done
 
 
 def activity_rows(activities: QuerySet[MonitoringActivity], *, day: dt.date) -> list[ActivityRow]:
-    """Each activity with its schedule's standing on ``day`` and its last run by then (two
-    queries whatever the number of activities)."""
+    """Each activity with its last run by ``day`` and the periods its runs cover (two
+    queries whatever the number of activities); its standing is worked out when read."""
     activities = list(activities.select_related("organization", "unit"))
     runs = defaultdict(list)
     for run in MonitoringRun.objects.filter(
         activity__in=[a.pk for a in activities], performed_on__lte=day
     ).order_by("performed_on", "pk"):
         runs[run.activity_id].append(run)
-    rows = []
-    for a in activities:
-        covered = frozenset(r.period_start for r in runs[a.pk] if r.period_start)
-        rows.append(
-            ActivityRow(
-                activity=a,
-                standing=standing(a, day=day, run_periods=covered),
-                last_run=runs[a.pk][-1] if runs[a.pk] else None,
-                covered=covered,
-            )
+    return [
+        ActivityRow(
+            activity=a,
+            last_run=runs[a.pk][-1] if runs[a.pk] else None,
+            covered=frozenset(r.period_start for r in runs[a.pk] if r.period_start),
+            day=day,
         )
-    return rows
+        for a in activities
+    ]
 
 
 def covering(measure: Countermeasure, *, day: dt.date) -> list[ActivityRow]:
@@ -126,13 +135,22 @@ def coverage(organization_ids: list[int], *, day: dt.date) -> Coverage:
     """Coverage of the companies' measures and systems by monitoring on ``day``; runs due
     and done by then; exceptions raised by then and still open on it (by the dates recorded
     on them: closed on or before ``day`` counts as closed)."""
-    activities = MonitoringActivity.objects.filter(
-        organization__in=organization_ids, archived_at__isnull=True
+    activities = list(
+        MonitoringActivity.objects.filter(
+            organization__in=organization_ids, archived_at__isnull=True
+        ).only("id", "frequency", "starts_on", "starts_on_precision", "ends_on")
     )
-    rows = activity_rows(activities, day=day)
+    covered = defaultdict(set)
+    for activity_id, period_start in MonitoringRun.objects.filter(
+        activity__in=[a.pk for a in activities],
+        performed_on__lte=day,
+        period_start__isnull=False,
+    ).values_list("activity_id", "period_start"):
+        covered[activity_id].add(period_start)
+    counts = [due_and_done(a, day=day, covered=covered[a.pk]) for a in activities]
     # A measure is covered when an activity checks it or was set up by it, and a sub-item
     # when its parent is (one query each for measures and systems, counted in the database).
-    ids = [row.activity.pk for row in rows]
+    ids = [a.pk for a in activities]
     checked = (
         Q(monitoring_activities__in=ids)
         | Q(parent__monitoring_activities__in=ids)
@@ -152,25 +170,25 @@ def coverage(organization_ids: list[int], *, day: dt.date) -> Coverage:
     )
     bands = {label: 0 for _, label in AGE_BANDS}
     overdue = raised = 0
-    for exc in MonitoringException.objects.filter(
+    for found_on, closed_on, due_on in MonitoringException.objects.filter(
         organization__in=organization_ids,
         archived_at__isnull=True,
         run__performed_on__lte=day,
-    ).select_related("run"):
+    ).values_list("run__performed_on", "closed_on", "due_on"):
         raised += 1
-        if exc.closed_on is not None and exc.closed_on <= day:
+        if closed_on is not None and closed_on <= day:
             continue
-        bands[_band((day - exc.run.performed_on).days)] += 1
-        overdue += exc.due_on < day
+        bands[_band((day - found_on).days)] += 1
+        overdue += due_on < day
     return Coverage(
-        activities=len(rows),
+        activities=len(activities),
         measures=measures["total"],
         measures_covered=measures["covered"],
         systems=systems["total"],
         systems_covered=systems["covered"],
-        runs_due=sum(r.standing.due for r in rows),
-        runs_done=sum(r.standing.done for r in rows),
-        runs_missed=sum(len(r.standing.missed) for r in rows),
+        runs_due=sum(due for due, _done in counts),
+        runs_done=sum(done for _due, done in counts),
+        runs_missed=sum(due - done for due, done in counts),
         exceptions_open=bands,
         exceptions_overdue=overdue,
         exceptions_raised=raised,

@@ -2,12 +2,13 @@
 and which of them are due, done or missed on a day."""
 
 import datetime as dt
+import random
 
 import pytest
 
 from core.dates import PrecisionDate
 from monitoring.models import MonitoringActivity
-from monitoring.schedule import period_of, periods, standing
+from monitoring.schedule import due_and_done, period_of, periods, standing
 
 D = dt.date
 
@@ -70,3 +71,27 @@ def test_standing_counts_done_and_missed_periods():
     # How late the monitoring is: by its oldest period without a run.
     assert result.overdue.ja == "2023年3月"
     assert result.current.ja == "2023年6月"
+
+
+def test_the_counting_shortcut_agrees_with_the_listed_periods():
+    """``due_and_done`` (arithmetic, for the dashboard and coverage) against ``standing``
+    (the periods listed) on every frequency, with and without an end, many days and runs."""
+    rng = random.Random(7)  # noqa: S311 - reproducible test data
+    starts = [PrecisionDate.month(2022, m) for m in (1, 4, 7, 10)] + [
+        PrecisionDate.fiscal_half(2022, 2),
+        PrecisionDate.day(2022, 5, 17),
+    ]
+    for _ in range(400):
+        frequency = rng.choice(["monthly", "quarterly", "half_yearly", "yearly", "once"])
+        ends = rng.choice([None, D(2023, 3, 31), D(2024, 8, 15)])
+        activity = _activity(frequency, rng.choice(starts), ends_on=ends)
+        day = D(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 1200))
+        listed = periods(activity, until=day)
+        runs = {p.start for p in listed if rng.random() < 0.6}
+        result = standing(activity, day=day, run_periods=runs)
+        assert due_and_done(activity, day=day, covered=runs) == (result.due, result.done), (
+            frequency,
+            activity.starts,
+            ends,
+            day,
+        )
