@@ -8,4 +8,5 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("reports/<int:pk>/report.pdf", views.report_download, name="report-download"),
     path("reports/<int:pk>/tables.xlsx", views.report_tables, name="report-tables"),
+    path("lines/", views.lines_panel, name="lines-panel"),
 ]

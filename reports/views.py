@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
-from governance.decorators import object_view
+from core.ui import as_of as requested_as_of
+from governance.decorators import login_view, object_view
 from governance.downloads import checked_file_response
 from governance.models import AuditEvent, Committee
 from governance.permissions import visible_to
@@ -141,3 +142,16 @@ def report_tables(request, report):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ".xlsx",
     )
+
+
+@require_GET
+@login_view
+def lines_panel(request):
+    """The second and third lines on the dashboard's date: monitoring coverage, internal
+    audit's open findings, the registry's exposures. Loaded after the dashboard (its own
+    request, so that neither passes the page budget); a page of its own without script."""
+    as_of = requested_as_of(request)
+    template = "reports/_lines_panel.html"
+    if not request.headers.get("HX-Request"):
+        template = "reports/lines.html"
+    return render(request, template, {"as_of": as_of})

@@ -264,6 +264,7 @@ REGISTRY_PROPOSERS = REGISTRY_READERS | {"pg_second": 403, "pg_auditor": 403}
 
 # name: (method, object id factory or None, {role: status})
 MATRIX = {
+    "lines-panel": ("get", None, _all(200)),
     "registry-list": ("get", None, _all(200)),
     "registry-exposures": ("get", None, _all(200)),
     "registry-system-create": ("get", None, AUTHORS),

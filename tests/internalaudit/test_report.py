@@ -60,7 +60,7 @@ def test_the_report_shows_the_third_lines_picture(people, finished_report, clien
     )
     assert "2023年8月31日期限超過" in text
     assert "前回報告以降:新たな指摘2件（F-1、F-2）、完了した指摘0件。" in text
-    home = client_for("pg_auditor").get(reverse("home") + f"?as_of={AS_OF}").content.decode()
+    home = client_for("pg_auditor").get(reverse("lines-panel") + f"?as_of={AS_OF}").content.decode()
     assert 'id="audit-picture"' in home
     assert "期限を過ぎた改善措置 1件" in home
     assert '<th scope="row">重大</th><td class="num">1</td>' in home

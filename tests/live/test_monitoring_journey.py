@@ -32,6 +32,10 @@ def test_the_second_line_monitors_and_the_first_line_answers(page, live_seed):
     expect(page.get_by_text("モニタリングを計画しました。")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("MON-ACCESS-LOG")
 
+    # The dashboard loads the second line's picture after the page.
+    page.goto("/")
+    expect(page.locator("#monitoring-coverage")).to_contain_text("実施済み／予定")
+    page.go_back()
     page.get_by_role("link", name="実施を記録").click()
     page.get_by_label("期間").select_option(label="2023年4月")
     page.get_by_label("実施日").fill("2023年5月8日")

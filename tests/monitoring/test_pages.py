@@ -142,10 +142,23 @@ def test_another_company_sees_none_of_it(client_for, people):
         assert client.get(reverse("monitoring-exception", args=[exception.pk])).status_code == 404
 
 
+def test_the_dashboard_loads_the_lines_after_the_page(client_for, people):
+    """The dashboard asks for the second and third lines' panels once it is shown (its own
+    request); without script the link opens them as a page."""
+    home = read(client_for("pg_second").get(reverse("home") + "?as_of=2023-07-15"))
+    assert 'hx-get="/lines/?as_of=2023-07-15"' in home and 'href="/lines/?as_of=2023-07-15"' in home
+    page = read(client_for("pg_second").get(reverse("lines-panel") + "?as_of=2023-07-15"))
+    assert "<html" in page and 'id="monitoring-coverage"' in page
+
+
 def test_the_dashboard_counts_what_the_pages_show(client_for, people):
     activity = factories.access_log_check(actor=people["pg_second"])
     factories.monitoring_exception(activity=activity, actor=people["pg_second"])
-    home = read(client_for("pg_second").get(reverse("home") + "?as_of=2023-07-15"))
+    home = read(
+        client_for("pg_second").get(
+            reverse("lines-panel") + "?as_of=2023-07-15", HTTP_HX_REQUEST="true"
+        )
+    )
     assert 'id="monitoring-coverage"' in home
     # April's run was done; May and June were not (July is running): 1 of 3.
     assert "1/3" in home

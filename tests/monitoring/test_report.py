@@ -47,5 +47,5 @@ def test_the_report_shows_the_second_lines_picture(people, finished_report, clie
         "完了した指摘0件。"
     ) in text
     # The dashboard on the same date counts the same.
-    home = client_for("pg_second").get(reverse("home") + f"?as_of={AS_OF}").content.decode()
+    home = client_for("pg_second").get(reverse("lines-panel") + f"?as_of={AS_OF}").content.decode()
     assert f"2/{total}" in home and "1/3" in home and "31–90: 1" in home

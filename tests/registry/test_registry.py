@@ -140,5 +140,5 @@ def test_the_report_and_dashboard_show_the_open_exposures(client_for, takuso, pe
     assert "託送業務システム所属（本社）2023年2月2023年3月2024年2月28日" in text
     assert "他社の利用者がなお到達できる非公開情報1件" in text
     assert "託送業務システム：需要家情報契約照会画面ミライズPG-15" in text
-    home = read(client_for("pg_second").get(reverse("home")))
+    home = read(client_for("pg_second").get(reverse("lines-panel")))
     assert 'id="registry-exposures"' in home and "需要家情報 ← ミライズ" in home
