@@ -46,8 +46,6 @@ from governance.models import (
 from governance.models.organization import TERM_DEFAULTS
 from incidents import services as inc
 from incidents.models import AffectedSystem, Incident, IncidentMetric, RootCause
-from internalaudit import services as ia
-from internalaudit.models import AuditPlan, Engagement
 from measures import services as ms
 from measures.models import (
     Countermeasure,
@@ -57,13 +55,10 @@ from measures.models import (
 )
 from measures.services import load as ms_load
 from measures.statuses import Status
-from monitoring import services as mon
-from monitoring.models import MonitoringActivity
 from plans.workbook import layout
-from plans.workbook.layout import BOOL, CHOICE, DATE, INT, LIST, PDATE
+from plans.workbook.layout import BOOL, CHOICE, DATE, INT, LIST, PDATE, kind_name
+from plans.workbook.lines_import import LinesSheets
 from plans.workbook.reading import Book, Problem, Row
-from registry import services as registry
-from registry.models import SystemRegistration
 
 # Model field names that differ from the workbook's column keys (for service refusals).
 _FIELD_COLUMNS = {
@@ -334,7 +329,7 @@ ORDER = (
 )
 
 
-class PlanImport:
+class PlanImport(LinesSheets):
     """Check and write ``book``.
 
     ``organizations``: the codes of the organizations the person may write (None: any, for
@@ -461,7 +456,7 @@ class PlanImport:
             self._quiet_if_in_file(sheet, *parts)
             cells.fail(
                 column,
-                _("Unknown %(what)s 「%(label)s」.") % {"what": _kind(sheet), "label": label},
+                _("Unknown %(what)s 「%(label)s」.") % {"what": kind_name(sheet), "label": label},
             )
         return obj
 
@@ -759,7 +754,7 @@ class PlanImport:
                 cells.fail(
                     "username",
                     _("Unknown %(what)s 「%(label)s」.")
-                    % {"what": _kind("people"), "label": username},
+                    % {"what": kind_name("people"), "label": username},
                 )
             unit = self._lookup(cells, "unit", OrgUnit, org, "code", unit_code, "units")
             existing = held.get((user.pk, role, unit.pk, valid_from))
@@ -1156,7 +1151,7 @@ class PlanImport:
                     cells.problem(
                         "systems",
                         _("Unknown %(what)s 「%(label)s」.")
-                        % {"what": _kind("systems"), "label": code},
+                        % {"what": kind_name("systems"), "label": code},
                     )
                 systems.append(found)
             cells.done()
@@ -1218,7 +1213,8 @@ class PlanImport:
         if owner is None or not num.strip().isdigit():
             cells.fail(
                 "incidents",
-                _("Unknown %(what)s 「%(label)s」.") % {"what": _kind("incidents"), "label": text},
+                _("Unknown %(what)s 「%(label)s」.")
+                % {"what": kind_name("incidents"), "label": text},
             )
         found = Incident.objects.filter(organization=owner, number=int(num)).first()
         if found is None and owner == org:
@@ -1231,7 +1227,8 @@ class PlanImport:
             self._quiet_if_in_file("incidents", owner.code, num)
             cells.fail(
                 "incidents",
-                _("Unknown %(what)s 「%(label)s」.") % {"what": _kind("incidents"), "label": text},
+                _("Unknown %(what)s 「%(label)s」.")
+                % {"what": kind_name("incidents"), "label": text},
             )
         return found
 
@@ -1432,7 +1429,7 @@ class PlanImport:
             self._quiet_if_in_file(sheet, org.code, value)
             cells.fail(
                 column,
-                _("Unknown %(what)s 「%(label)s」.") % {"what": _kind(sheet), "label": value},
+                _("Unknown %(what)s 「%(label)s」.") % {"what": kind_name(sheet), "label": value},
             )
         return found
 
@@ -1615,7 +1612,8 @@ class PlanImport:
             self._quiet_if_in_file("root_causes", org.code, number)
             cells.fail(
                 "root_causes",
-                _("Unknown %(what)s 「%(label)s」.") % {"what": _kind("root_causes"), "label": ref},
+                _("Unknown %(what)s 「%(label)s」.")
+                % {"what": kind_name("root_causes"), "label": ref},
             )
         return cause
 
@@ -1638,7 +1636,7 @@ class PlanImport:
             cells.fail(
                 "required_items",
                 _("Unknown %(what)s 「%(label)s」 (write reference:number).")
-                % {"what": _kind("required_items"), "label": ref},
+                % {"what": kind_name("required_items"), "label": ref},
             )
         return item
 
@@ -1788,255 +1786,6 @@ class PlanImport:
 
         self._each(sheet, handle)
 
-    # -- the second line ---------------------------------------------------------------------
-    def _codes(self, cells: Cells, column: str, model, org, codes: list[str], sheet: str) -> list:
-        """``org``'s records of ``model`` with ``codes`` (read now: the measures made by this
-        import are there), or a problem naming those that are not."""
-        found = {obj.code: obj for obj in model.objects.filter(organization=org, code__in=codes)}
-        for code in codes:
-            if code not in found:
-                self._quiet_if_in_file(sheet, org.code, code)
-                cells.problem(
-                    column,
-                    _("Unknown %(what)s 「%(label)s」.") % {"what": _kind(sheet), "label": code},
-                )
-        return [found[c] for c in codes if c in found]
-
-    def _sheet_monitoring(self, sheet):
-        def handle(cells: Cells):
-            org = self._organization(cells)
-            code = cells.code("code")
-            values = {
-                key: cells.read(key)
-                for key in (
-                    "title",
-                    "subject",
-                    "control",
-                    "frequency",
-                    "starts",
-                    "ends_on",
-                    "sample",
-                    "method",
-                    "note",
-                )
-            }
-            system_codes, measure_codes = cells.list("systems"), cells.list("measures")
-            established, unit_code = cells.code("established_by"), cells.code("unit")
-            cells.done()
-            links = {
-                "systems": self._codes(
-                    cells, "systems", AffectedSystem, org, system_codes, "systems"
-                ),
-                "measures": self._codes(
-                    cells, "measures", Countermeasure, org, measure_codes, "measures"
-                ),
-            }
-            by = self._codes(
-                cells, "established_by", Countermeasure, org, [established] if established else [],
-                "measures",
-            )  # fmt: skip
-            unit = self._codes(
-                cells, "unit", OrgUnit, org, [unit_code] if unit_code else [], "units"
-            )
-            cells.done()
-            values["established_by"] = by[0] if established else None
-            values["unit"] = unit[0] if unit_code else None
-            found = MonitoringActivity.objects.filter(organization=org, code=code).first()
-            wanted = {k: v for k, v in values.items() if found is None or cells.has(k)}
-            given = {k: v for k, v in links.items() if found is None or cells.has(k)}
-
-            def changed(activity) -> bool:
-                return bool(self._changes(activity, wanted)) or any(
-                    set(getattr(activity, k).all()) != set(v) for k, v in given.items()
-                )
-
-            self._upsert(
-                cells,
-                sheet,
-                found,
-                create=lambda: mon.monitoring_activity_create(
-                    organization=org,
-                    code=code,
-                    actor=self.actor,
-                    reason=self.reason,
-                    **values,
-                    **links,
-                ),
-                changed=changed,
-                update=lambda: mon.monitoring_activity_update(
-                    activity=found,
-                    actor=self.actor,
-                    reason=self.reason,
-                    measures=given.get("measures"),
-                    systems=given.get("systems"),
-                    **self._changes(found, wanted),
-                ),
-            )
-
-        self._each(sheet, handle)
-
-    def _one(self, cells: Cells, column: str, model, org, code: str, sheet: str):
-        """``org``'s record of ``model`` with ``code``, None for an empty cell."""
-        found = self._codes(cells, column, model, org, [code] if code else [], sheet)
-        return found[0] if found else None
-
-    # -- the third line ------------------------------------------------------------------
-    def _sheet_audit_plans(self, sheet):
-        def handle(cells: Cells):
-            org = self._organization(cells)
-            year = cells.int("fiscal_year")
-            title, approved, note = cells.text("title"), cells.pdate("approved"), cells.text("note")
-            established = cells.code("established_by")
-            cells.done()
-            by = self._one(cells, "established_by", Countermeasure, org, established, "measures")
-            cells.done()
-            found = AuditPlan.objects.filter(organization=org, fiscal_year=year).first()
-            values = {"title": title, "approved": approved, "established_by": by, "note": note}
-            self._upsert(
-                cells,
-                sheet,
-                found,
-                create=lambda: ia.audit_plan_create(
-                    organization=org, fiscal_year=year, actor=self.actor, reason=self.reason,
-                    **values,
-                ),
-                changed=lambda plan: bool(self._changes(plan, values)),
-                update=lambda: ia.audit_plan_update(
-                    plan=found, actor=self.actor, reason=self.reason, **values
-                ),
-            )  # fmt: skip
-
-        self._each(sheet, handle)
-
-    def _sheet_engagements(self, sheet):
-        def handle(cells: Cells):
-            org = self._organization(cells)
-            code = cells.code("code")
-            values = {
-                key: cells.read(key)
-                for key in (
-                    "title",
-                    "scope",
-                    "audit_items",
-                    "period_start",
-                    "period_end",
-                    "external_experts",
-                    "fieldwork_start",
-                    "fieldwork_end",
-                    "status",
-                    "note",
-                )
-            }
-            values["status"] = values["status"] or "planned"
-            year = cells.int("plan")
-            system_codes, unit_codes = cells.list("systems"), cells.list("units")
-            established = cells.code("established_by")
-            cells.done()
-            links = {
-                "systems": self._codes(
-                    cells, "systems", AffectedSystem, org, system_codes, "systems"
-                ),
-                "units": self._codes(cells, "units", OrgUnit, org, unit_codes, "units"),
-            }
-            values["established_by"] = self._one(
-                cells, "established_by", Countermeasure, org, established, "measures"
-            )
-            values["plan"] = None
-            if year is not None:
-                values["plan"] = AuditPlan.objects.filter(
-                    organization=org, fiscal_year=year
-                ).first()
-                if values["plan"] is None:
-                    self._quiet_if_in_file("audit_plans", org.code, year)
-                    cells.problem(
-                        "plan",
-                        _("Unknown %(what)s 「%(label)s」.")
-                        % {"what": _kind("audit_plans"), "label": year},
-                    )
-            cells.done()
-            found = Engagement.objects.filter(organization=org, code=code).first()
-            wanted = {k: v for k, v in values.items() if found is None or cells.has(k)}
-            if found is not None and cells.has("plan"):
-                wanted["plan"] = values["plan"]
-            given = {k: v for k, v in links.items() if found is None or cells.has(k)}
-
-            def changed(engagement) -> bool:
-                return bool(self._changes(engagement, wanted)) or any(
-                    set(getattr(engagement, k).all()) != set(v) for k, v in given.items()
-                )
-
-            self._upsert(
-                cells,
-                sheet,
-                found,
-                create=lambda: ia.engagement_create(
-                    organization=org, code=code, actor=self.actor, reason=self.reason,
-                    **values, **links,
-                ),
-                changed=changed,
-                update=lambda: ia.engagement_update(
-                    engagement=found, actor=self.actor, reason=self.reason,
-                    systems=given.get("systems"), units=given.get("units"),
-                    **self._changes(found, wanted),
-                ),
-            )  # fmt: skip
-
-        self._each(sheet, handle)
-
-    # -- the registry ----------------------------------------------------------------------
-    def _sheet_registry_systems(self, sheet):
-        def handle(cells: Cells):
-            org = self._organization(cells)
-            system_code, unit_code = cells.code("system"), cells.code("manager_unit")
-            username, established = cells.text("manager"), cells.code("established_by")
-            values = {
-                key: cells.read(key)
-                for key in (
-                    "tables_made",
-                    "tables_used",
-                    "review_months",
-                    "last_reviewed_on",
-                    "note",
-                )
-            }
-            cells.done()
-            system = self._one(cells, "system", AffectedSystem, org, system_code, "systems")
-            values["manager_unit"] = self._one(
-                cells, "manager_unit", OrgUnit, org, unit_code, "units"
-            )
-            values["established_by"] = self._one(
-                cells, "established_by", Countermeasure, org, established, "measures"
-            )
-            values["manager"] = None
-            if username:
-                values["manager"] = get_user_model().objects.filter(username=username).first()
-                if values["manager"] is None:
-                    self._quiet_if_in_file("people", username)
-                    cells.problem(
-                        "manager",
-                        _("Unknown %(what)s 「%(label)s」.")
-                        % {"what": _kind("people"), "label": username},
-                    )
-            cells.done()
-            found = SystemRegistration.objects.filter(system=system).first()
-            wanted = {k: v for k, v in values.items() if found is None or cells.has(k)}
-            self._upsert(
-                cells,
-                sheet,
-                found,
-                create=lambda: registry.registration_create(
-                    organization=org, system=system, actor=self.actor, reason=self.reason,
-                    **values,
-                ),
-                changed=lambda r: bool(self._changes(r, wanted)),
-                update=lambda: registry.registration_update(
-                    registration=found, actor=self.actor, reason=self.reason,
-                    **self._changes(found, wanted),
-                ),
-            )  # fmt: skip
-
-        self._each(sheet, handle)
-
     # -- what the file leaves out ----------------------------------------------------------
     def _missing_measures(self) -> None:
         if not self.book.has("measures") or not self.outcome.ok:
@@ -2066,27 +1815,6 @@ def _key_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-def _kind(sheet: str) -> str:
-    return {
-        "units": _("unit"),
-        "people": _("person"),
-        "committees": _("committee"),
-        "meetings": _("meeting"),
-        "recommendations": _("recommendation"),
-        "regulatory_actions": _("regulatory action"),
-        "required_items": _("required item"),
-        "systems": _("system"),
-        "incidents": _("incident"),
-        "root_causes": _("root cause"),
-        "perspectives": _("perspective"),
-        "measures": _("measure"),
-        "monitoring": _("monitoring activity"),
-        "audit_plans": _("audit plan"),
-        "engagements": _("audit engagement"),
-        "registry_systems": _("system registration"),
-    }.get(sheet, sheet)
 
 
 def counts_total(outcome: Outcome) -> Counter:

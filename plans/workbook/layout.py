@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 # Kinds of cell. TEXT: any text; INT: a whole number; DATE: a day (2023-05-12,
 # 2023年5月12日, 2023/5/12 or a date cell); PDATE: a date at its precision (2023年7月,
 # 2023年度上期, 2027年度, or a day); BOOL: はい/いいえ (yes/no, true/false, 1/0, ○/×);
@@ -689,3 +691,25 @@ SHEETS += (
 )
 
 BY_KEY = {sheet.key: sheet for sheet in SHEETS}
+
+
+def kind_name(sheet: str) -> str:
+    """What a record of ``sheet`` is called in a message, in the active language."""
+    return {
+        "units": _("unit"),
+        "people": _("person"),
+        "committees": _("committee"),
+        "meetings": _("meeting"),
+        "recommendations": _("recommendation"),
+        "regulatory_actions": _("regulatory action"),
+        "required_items": _("required item"),
+        "systems": _("system"),
+        "incidents": _("incident"),
+        "root_causes": _("root cause"),
+        "perspectives": _("perspective"),
+        "measures": _("measure"),
+        "monitoring": _("monitoring activity"),
+        "audit_plans": _("audit plan"),
+        "engagements": _("audit engagement"),
+        "registry_systems": _("system registration"),
+    }.get(sheet, sheet)
