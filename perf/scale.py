@@ -46,6 +46,7 @@ from monitoring.models import (
     MonitoringRun,
 )
 from monitoring.schedule import periods
+from registry.models import InformationItem, Reachability, SystemRegistration
 
 PREFIX = "scale-"
 # Five fiscal years of history, fixed so that a seed number always gives the same data.
@@ -111,6 +112,7 @@ class Generator:
         self._reflections()
         self._monitoring()
         self._internal_audit()
+        self._registry()
         self._access()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -693,6 +695,67 @@ class Generator:
             Finding.objects.bulk_create(rows, batch_size=2000)
             findings += len(rows)
         self._step("audit findings", findings)
+
+    def _registry(self) -> None:
+        """Per company: its three systems in the registry (managed by a department,
+        reviewed yearly), eight information items each, half of them non-public, each
+        reachable by its own company and one in four also by another company's users,
+        most of those closed by a measure, the rest still to be closed."""
+        items = reaches = 0
+        for org in self.orgs:
+            tree = self.units[org.pk]
+            others = [o for o in self.orgs if o.pk != org.pk]
+            leaves = [m for m in self.leaves if m.organization_id == org.pk]
+            registrations = []
+            for system in AffectedSystem.objects.filter(organization=org).order_by("code"):
+                registration = SystemRegistration(
+                    organization=org,
+                    system=system,
+                    manager_unit=self.rng.choice(tree["departments"]),
+                    review_months=12,
+                )
+                registration.tables_made_on = START + dt.timedelta(days=self.rng.randint(0, 300))
+                registration.tables_made_on_precision = "month"
+                registrations.append(registration)
+            registrations = SystemRegistration.objects.bulk_create(registrations)
+            made = InformationItem.objects.bulk_create(
+                [
+                    InformationItem(
+                        organization=org,
+                        registration=r,
+                        code=f"info-{k}",
+                        name=f"情報{k}",
+                        judgement="non_public" if k % 2 else "public",
+                        basis="託送業務で知り得た情報" if k % 2 else "公表済みの情報",
+                    )
+                    for r in registrations
+                    for k in range(1, 9)
+                ]
+            )
+            rows = []
+            for item in made:
+                rows.append(
+                    Reachability(
+                        organization=org, item=item, screens="照会画面", reached_by=org,
+                        reach="permitted",
+                    )
+                )  # fmt: skip
+                if self.rng.random() < 0.25:
+                    closed = self.rng.random() < 0.7
+                    rows.append(
+                        Reachability(
+                            organization=org,
+                            item=item,
+                            screens="共用端末",
+                            reached_by=self.rng.choice(others),
+                            reach="closed" if closed else "exposed",
+                            closing_measure=self.rng.choice(leaves),
+                        )
+                    )
+            Reachability.objects.bulk_create(rows, batch_size=2000)
+            items, reaches = items + len(made), reaches + len(rows)
+        self._step("registry items", items)
+        self._step("registry reaches", reaches)
 
     # -- derived access --------------------------------------------------------------------
     def _access(self) -> None:

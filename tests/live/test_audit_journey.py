@@ -1,6 +1,7 @@
 """Internal audit in the browser: the auditor plans an engagement in the year's plan and
 reports a 要改善 finding to a first-line department, whose 遵守責任者 answers it with an
-agreed action; the auditor follows it up and closes it; the retailer sees none of it."""
+agreed action; the auditor follows it up and closes it; the retailer sees none of it, nor
+the grid company's registry."""
 
 import datetime as dt
 
@@ -10,6 +11,7 @@ from playwright.sync_api import expect
 from governance import services as gov
 from governance.models import OrgUnit
 from internalaudit.models import Finding
+from registry.models import SystemRegistration
 from tests.live.conftest import PASSWORD, shot, sign_in
 
 
@@ -96,9 +98,13 @@ def test_a_finding_from_report_to_closure(page, live_seed):
     finding = Finding.objects.get()
     assert (finding.state, finding.closed_on) == ("closed", dt.date(2023, 9, 5))
 
-    # The retailer sees none of the grid company's audit.
+    # The retailer sees none of the grid company's audit, nor its registry.
     page.context.clear_cookies()
     sign_in(page, "mz-promoter")
     page.goto("/internal-audit/")
     expect(page.get_by_text("閲覧できる指摘はありません。")).to_be_visible()
     assert page.goto(f"/internal-audit/findings/{finding.pk}/").status == 404
+    page.goto("/registry/")
+    expect(page.get_by_text("閲覧できるシステムはありません。")).to_be_visible()
+    takuso = SystemRegistration.objects.get(system__code="takuso")
+    assert page.goto(f"/registry/systems/{takuso.pk}/").status == 404

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.dates import PrecisionDate
 from governance import services as gov
 from governance.models import OrgUnit
 from governance.tasks import sync_access
@@ -358,3 +359,65 @@ def test_a_digest_left_sending_by_a_killed_worker_goes_out_once(workers, live_se
     mails = workers.mails()
     assert sum(f"To: {stuck.user.email}" in m for m in mails) == 1
     assert Digest.objects.get(pk=stuck.pk).attempts == 2
+
+
+def test_the_second_and_third_lines_reminders_go_once_through_racing_workers(workers, live_seed):
+    """A monitoring run due and an audit finding's response due on the same day, two
+    sweeps racing on two workers: each person gets one mail naming their item; a third
+    sweep sends nothing more."""
+    from incidents.models import AffectedSystem
+    from internalaudit import services as ia
+    from monitoring import services as mon
+    from reminders.models import Digest
+    from reminders.tasks import sweep
+
+    pg = OrgUnit.objects.get(code="pg").organization
+    mon.monitoring_activity_create(
+        organization=pg,
+        code="MON-W",
+        title="託送業務システムのアクセスログ点検",
+        subject="access_logs",
+        systems=AffectedSystem.objects.filter(organization=pg, code="takuso"),
+        unit=OrgUnit.objects.get(code="pg-quality-reform"),
+        frequency="monthly",
+        starts=PrecisionDate.month(2023, 4),
+        actor=None,
+    )
+    mon_run_april = {"period_start": dt.date(2023, 4, 1), "performed_on": dt.date(2023, 5, 2)}
+    mon.monitoring_run_record(
+        activity=pg.monitoring_activities.get(code="MON-W"),
+        scope="4月分",
+        result="no_exception",
+        actor=live_seed["pg-second-line"],
+        **mon_run_april,
+    )
+    ia.finding_record(
+        engagement=ia.engagement_create(
+            organization=pg, code="IA-W", title="システム監査", actor=None
+        ),
+        title="異動者のアカウントが残存",
+        rating="improvement",
+        criteria="異動時に見直すこと",
+        condition="3名が有効",
+        recommendation="手順を定めること",
+        addressed_to=OrgUnit.objects.get(code="pg-head-office-units"),
+        reported_on=dt.date(2023, 4, 20),
+        response_due=dt.date(2023, 5, 31),
+        actor=None,
+    )
+    workers.start("w1")
+    workers.start("w2")
+    day = dt.date(2023, 5, 25)
+    sweep.delay(day.isoformat())
+    sweep.delay(day.isoformat())
+    wait_for(lambda: _all_sent(day) and "succeeded" in workers.log, workers)
+    time.sleep(3)  # let any second send happen, if it were going to
+    mails = workers.mails()
+    to = [line for mail in mails for line in mail.splitlines() if line.startswith("To: ")]
+    assert len(to) == len(set(to)) == Digest.objects.filter(day=day).count()
+    second = next(m for m in mails if "To: pg-second-line@example.invalid" in m)
+    promoter = next(m for m in mails if "To: pg-promoter@example.invalid" in m)
+    assert "MON-W" in second and "F-1" in promoter
+    sweep.delay(day.isoformat())
+    time.sleep(3)
+    assert len(workers.mails()) == len(mails)

@@ -33,6 +33,7 @@ from measures.views.lists import PAGE_SIZE
 from monitoring.models import MonitoringActivity, MonitoringException
 from perf.benchdata import signed_in_client
 from perf.scale import END, PREFIX, PRESETS, Generator
+from registry.models import SystemRegistration
 from reminders.sweep import reminders_sweep
 from reports.context import report_context
 from reports.render import pdf_from_context
@@ -158,14 +159,18 @@ class Command(BaseCommand):
         }
         activity = MonitoringActivity.objects.filter(organization=org).order_by("pk").first()
         exception = MonitoringException.objects.filter(organization=org).order_by("pk").first()
-        if activity is None or exception is None:
-            raise CommandError(f"no monitoring in {org.code}")
+        registration = SystemRegistration.objects.filter(organization=org).order_by("pk").first()
+        if activity is None or exception is None or registration is None:
+            raise CommandError(f"no monitoring or registry in {org.code}")
         pages |= {
             "monitoring": reverse("monitoring-list"),
             "monitoring activity": reverse("monitoring-detail", args=[activity.pk]),
             "monitoring run": reverse("monitoring-run", args=[exception.run_id]),
             "monitoring exception": reverse("monitoring-exception", args=[exception.pk]),
             "internal audit (plans)": reverse("internal-audit"),
+            "registry": reverse("registry-list"),
+            "registry, a system": reverse("registry-system", args=[registration.pk]),
+            "registry, exposures": reverse("registry-exposures"),
         }
         self.stdout.write(f"pages as a second-line officer of {org.code} ({visible.count():,})")
         self._get_each(client, pages)
