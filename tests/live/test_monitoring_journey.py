@@ -34,7 +34,9 @@ def test_the_second_line_monitors_and_the_first_line_answers(page, live_seed):
 
     # The dashboard loads the second line's picture after the page.
     page.goto("/")
-    expect(page.locator("#monitoring-coverage")).to_contain_text("実施済み／予定")
+    expect(page.locator("section[aria-labelledby='monitoring-coverage']")).to_contain_text(
+        "実施済み／予定"
+    )
     page.go_back()
     page.get_by_role("link", name="実施を記録").click()
     page.get_by_label("期間").select_option(label="2023年4月")
