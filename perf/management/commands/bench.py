@@ -163,6 +163,7 @@ class Command(BaseCommand):
         if activity is None or exception is None or registration is None:
             raise CommandError(f"no monitoring or registry in {org.code}")
         pages |= {
+            "the second and third lines (after the dashboard)": reverse("lines-panel"),
             "monitoring": reverse("monitoring-list"),
             "monitoring activity": reverse("monitoring-detail", args=[activity.pk]),
             "monitoring run": reverse("monitoring-run", args=[exception.run_id]),
