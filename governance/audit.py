@@ -142,3 +142,15 @@ def denied_over_threshold(*, day, organizations=None) -> list[dict]:
         .filter(n__gte=settings.THREELINES_DENIED_ALERT_THRESHOLD)
         .order_by("-n", "actor_name")
     )
+
+
+def audit_change(obj: models.Model, *, actor, reason: str, action: str | None = None) -> None:
+    """A write by a person, with its reason, in the audit log (``action``: changed unless
+    said). A load or a task (``actor`` None) leaves its trace in the history only."""
+    if actor is not None:
+        audit_record(
+            action=action or AuditEvent.Action.CHANGED,
+            actor=actor,
+            obj=obj,
+            details={"reason": reason[:500]},
+        )

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import PrecisionDate
-from core.errors import refusal
+from core.errors import refusal, refuse_other_organization
 from core.history import save_tracked
 from governance import permissions
-from governance.audit import audit_record
-from governance.models import AuditEvent, Line, Organization, OrgUnit
+from governance.audit import audit_change
+from governance.models import Line, Organization, OrgUnit
 from incidents.models import AffectedSystem, RootCause
 from internalaudit.models import (
     AuditPlan,
@@ -56,18 +56,6 @@ FINDING_FIELDS = (
 )
 
 
-def _audit(obj, actor, reason: str) -> None:
-    if actor is not None:
-        audit_record(
-            action=AuditEvent.Action.CHANGED, actor=actor, obj=obj, details={"reason": reason[:500]}
-        )
-
-
-def _same_org(organization_id: int, field: str, objs: Iterable, message: str) -> None:
-    if any(o is not None and o.organization_id != organization_id for o in objs):
-        raise refusal(field, message, code="other_org")
-
-
 # -- the plan ------------------------------------------------------------------------------
 @transaction.atomic
 def audit_plan_create(
@@ -86,7 +74,7 @@ def audit_plan_create(
         raise refusal(
             "fiscal_year", _("This fiscal year already has an audit plan."), code="year_taken"
         )
-    _same_org(
+    refuse_other_organization(
         organization.pk,
         "established_by",
         [established_by],
@@ -103,7 +91,7 @@ def audit_plan_create(
     reason = reason or _("Audit plan drawn up")
     save_tracked(plan, actor=actor, reason=reason)
     permissions.access_sync_objects(AuditPlan, [plan.pk], actor=actor)
-    _audit(plan, actor, reason)
+    audit_change(plan, actor=actor, reason=reason)
     return plan
 
 
@@ -121,7 +109,7 @@ def audit_plan_update(
     if not reason.strip():
         raise refusal("reason", _("Say why the plan changes."), code="reason_required")
     plan = AuditPlan.objects.select_for_update().get(pk=plan.pk)
-    _same_org(
+    refuse_other_organization(
         plan.organization_id,
         "established_by",
         [established_by],
@@ -130,7 +118,7 @@ def audit_plan_update(
     plan.title, plan.established_by, plan.note = title, established_by, note
     plan.approved = approved
     save_tracked(plan, actor=actor, reason=reason)
-    _audit(plan, actor, reason)
+    audit_change(plan, actor=actor, reason=reason)
     return plan
 
 
@@ -142,9 +130,11 @@ def _check_engagement(
     message = _("It belongs to another organization.")
     if engagement.plan_id and engagement.plan.organization_id != org:
         raise refusal("plan", message, code="other_org")
-    _same_org(org, "established_by", [engagement.established_by], message)
-    _same_org(org, "systems", systems, _("A system belongs to another organization."))
-    _same_org(org, "units", units, _("A unit belongs to another organization."))
+    refuse_other_organization(org, "established_by", [engagement.established_by], message)
+    refuse_other_organization(
+        org, "systems", systems, _("A system belongs to another organization.")
+    )
+    refuse_other_organization(org, "units", units, _("A unit belongs to another organization."))
     for start, end, field in (
         ("period_start", "period_end", "period_end"),
         ("fieldwork_start", "fieldwork_end", "fieldwork_end"),
@@ -180,7 +170,7 @@ def engagement_create(
     engagement.systems.set(systems)
     engagement.units.set(units)
     permissions.access_sync_objects(Engagement, [engagement.pk], actor=actor)
-    _audit(engagement, actor, reason)
+    audit_change(engagement, actor=actor, reason=reason)
     return engagement
 
 
@@ -208,7 +198,7 @@ def engagement_update(
     save_tracked(engagement, actor=actor, reason=reason)
     engagement.systems.set(systems)
     engagement.units.set(units)
-    _audit(engagement, actor, reason)
+    audit_change(engagement, actor=actor, reason=reason)
     return engagement
 
 
@@ -225,7 +215,9 @@ def _check_finding(finding: Finding, *, root_causes: list[RootCause]) -> None:
             _("Address the finding to a unit of the first or second line."),
             code="not_auditee",
         )
-    _same_org(org, "root_causes", root_causes, _("A root cause belongs to another organization."))
+    refuse_other_organization(
+        org, "root_causes", root_causes, _("A root cause belongs to another organization.")
+    )
     if finding.response_due < finding.reported_on:
         raise refusal(
             "response_due", _("The response is due before the finding is reported."),
@@ -275,7 +267,7 @@ def finding_record(
     save_tracked(finding, actor=actor, reason=_("Audit finding reported"))
     finding.root_causes.set(root_causes)
     permissions.access_sync_objects(Finding, [finding.pk], actor=actor)
-    _audit(finding, actor, title)
+    audit_change(finding, actor=actor, reason=title)
     return finding
 
 
@@ -311,7 +303,7 @@ def finding_update(
     finding.root_causes.set(root_causes)
     if moved:
         permissions.access_sync_objects(Finding, [finding.pk], actor=actor)
-    _audit(finding, actor, reason)
+    audit_change(finding, actor=actor, reason=reason)
     return finding
 
 
@@ -345,7 +337,7 @@ def finding_respond(
             code="due_before_report",
         )  # fmt: skip
     measures = list(measures)
-    _same_org(
+    refuse_other_organization(
         finding.organization_id,
         "measures",
         measures,
@@ -361,7 +353,7 @@ def finding_respond(
     save_tracked(finding, actor=actor, reason=_("Management response"))
     if measures:
         finding.measures.add(*measures)
-    _audit(finding, actor, management_response)
+    audit_change(finding, actor=actor, reason=management_response)
     return finding
 
 
@@ -382,7 +374,7 @@ def finding_follow_up(*, finding: Finding, checked_on: dt.date, result: str, act
     follow_up = FollowUp(finding=finding, checked_on=checked_on, result=result, recorded_by=actor)
     follow_up.full_clean()
     follow_up.save()
-    _audit(finding, actor, result)
+    audit_change(finding, actor=actor, reason=result)
     return follow_up
 
 
@@ -405,5 +397,5 @@ def finding_close(*, finding: Finding, closed_on: dt.date, note: str, actor) -> 
     finding.state = FindingState.CLOSED
     finding.closed_on, finding.closed_by, finding.closing_note = closed_on, actor, note
     save_tracked(finding, actor=actor, reason=_("Finding closed"))
-    _audit(finding, actor, note)
+    audit_change(finding, actor=actor, reason=note)
     return finding

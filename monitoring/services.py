@@ -19,8 +19,8 @@ from core.dates import PrecisionDate
 from core.errors import refusal
 from core.history import save_tracked
 from governance import permissions
-from governance.audit import audit_record
-from governance.models import AuditEvent, Line, Organization, OrgUnit
+from governance.audit import audit_change
+from governance.models import Line, Organization, OrgUnit
 from incidents.models import AffectedSystem
 from measures import services as measure_services
 from measures.models import Countermeasure
@@ -49,13 +49,6 @@ ACTIVITY_FIELDS = (
     "method",
     "note",
 )
-
-
-def _audit(obj, actor, reason: str) -> None:
-    if actor is not None:
-        audit_record(
-            action=AuditEvent.Action.CHANGED, actor=actor, obj=obj, details={"reason": reason[:500]}
-        )
 
 
 def _check_activity(
@@ -135,7 +128,7 @@ def monitoring_activity_create(
     activity.measures.set(measures)
     activity.systems.set(systems)
     permissions.access_sync_objects(MonitoringActivity, [activity.pk], actor=actor)
-    _audit(activity, actor, reason)
+    audit_change(activity, actor=actor, reason=reason)
     return activity
 
 
@@ -165,7 +158,7 @@ def monitoring_activity_update(
     save_tracked(activity, actor=actor, reason=reason)
     activity.measures.set(measures)
     activity.systems.set(systems)
-    _audit(activity, actor, reason)
+    audit_change(activity, actor=actor, reason=reason)
     return activity
 
 
@@ -244,7 +237,7 @@ def monitoring_run_record(
         run.original_name = (uploaded.name or "")[:255]
         run.file = uploaded
     save_tracked(run, actor=actor, reason=_("Monitoring run recorded"))
-    _audit(run, actor, activity.code)
+    audit_change(run, actor=actor, reason=activity.code)
     return run
 
 
@@ -295,7 +288,7 @@ def monitoring_exception_raise(
     )
     save_tracked(exception, actor=actor, reason=_("Monitoring exception raised"))
     permissions.access_sync_objects(MonitoringException, [exception.pk], actor=actor)
-    _audit(exception, actor, title)
+    audit_change(exception, actor=actor, reason=title)
     return exception
 
 
@@ -329,7 +322,7 @@ def monitoring_exception_respond(
     save_tracked(exception, actor=actor, reason=_("Response to the exception"))
     if measures:
         exception.measures.add(*measures)
-    _audit(exception, actor, response)
+    audit_change(exception, actor=actor, reason=response)
     return exception
 
 
@@ -348,7 +341,7 @@ def monitoring_exception_link_measures(
     exception._history_user = actor
     exception._change_reason = _("Countermeasures linked")
     exception.measures.add(*measures)
-    _audit(exception, actor, ", ".join(m.code for m in measures))
+    audit_change(exception, actor=actor, reason=", ".join(m.code for m in measures))
     return exception
 
 
@@ -407,5 +400,5 @@ def monitoring_exception_close(
     exception.closed_by = actor
     exception.closing_note = note
     save_tracked(exception, actor=actor, reason=_("Exception closed"))
-    _audit(exception, actor, note)
+    audit_change(exception, actor=actor, reason=note)
     return exception

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import refusal
+from core.errors import refusal, refuse_other_organization
 from core.history import save_tracked
 from governance import permissions
-from governance.audit import audit_record
-from governance.models import AuditEvent, Organization
+from governance.audit import audit_change
+from governance.models import Organization
 from incidents.models import AffectedSystem
 from measures.models import Countermeasure
 from monitoring.models import MonitoringActivity
@@ -51,23 +51,20 @@ REACH_FIELDS = (
 )
 
 
-def _audit(obj, actor, reason: str) -> None:
-    if actor is not None:
-        audit_record(
-            action=AuditEvent.Action.CHANGED, actor=actor, obj=obj, details={"reason": reason[:500]}
-        )
-
-
-def _same_org(org_id: int, field: str, objs: Iterable) -> None:
-    if any(o is not None and o.organization_id != org_id for o in objs):
-        raise refusal(field, _("It belongs to another organization."), code="other_org")
-
-
 def _check_registration(registration: SystemRegistration) -> None:
     org = registration.organization_id
-    _same_org(org, "system", [registration.system])
-    _same_org(org, "manager_unit", [registration.manager_unit])
-    _same_org(org, "established_by", [registration.established_by])
+    refuse_other_organization(
+        org, "system", [registration.system], _("It belongs to another organization.")
+    )
+    refuse_other_organization(
+        org, "manager_unit", [registration.manager_unit], _("It belongs to another organization.")
+    )
+    refuse_other_organization(
+        org,
+        "established_by",
+        [registration.established_by],
+        _("It belongs to another organization."),
+    )
     made, used = registration.tables_made, registration.tables_used
     if made and used and used.end < made.start:
         raise refusal(
@@ -92,7 +89,7 @@ def registration_create(
     reason = reason or _("System put in the registry")
     save_tracked(registration, actor=actor, reason=reason)
     permissions.access_sync_objects(SystemRegistration, [registration.pk], actor=actor)
-    _audit(registration, actor, reason)
+    audit_change(registration, actor=actor, reason=reason)
     return registration
 
 
@@ -115,7 +112,7 @@ def registration_update(
     save_tracked(registration, actor=actor, reason=reason)
     if moved:
         permissions.access_sync_objects(SystemRegistration, [registration.pk], actor=actor)
-    _audit(registration, actor, reason)
+    audit_change(registration, actor=actor, reason=reason)
     return registration
 
 
@@ -154,12 +151,16 @@ def item_create(
         item.decided_by = actor
     _check_item(item)
     measures, monitoring = list(measures), list(monitoring)
-    _same_org(item.organization_id, "measures", measures)
-    _same_org(item.organization_id, "monitoring", monitoring)
+    refuse_other_organization(
+        item.organization_id, "measures", measures, _("It belongs to another organization.")
+    )
+    refuse_other_organization(
+        item.organization_id, "monitoring", monitoring, _("It belongs to another organization.")
+    )
     save_tracked(item, actor=actor, reason=_("Information item recorded"))
     item.measures.set(measures)
     item.monitoring.set(monitoring)
-    _audit(item, actor, name)
+    audit_change(item, actor=actor, reason=name)
     return item
 
 
@@ -189,17 +190,26 @@ def item_update(
     _check_item(item)
     measures = list(item.measures.all()) if measures is None else list(measures)
     monitoring = list(item.monitoring.all()) if monitoring is None else list(monitoring)
-    _same_org(item.organization_id, "measures", measures)
-    _same_org(item.organization_id, "monitoring", monitoring)
+    refuse_other_organization(
+        item.organization_id, "measures", measures, _("It belongs to another organization.")
+    )
+    refuse_other_organization(
+        item.organization_id, "monitoring", monitoring, _("It belongs to another organization.")
+    )
     save_tracked(item, actor=actor, reason=reason)
     item.measures.set(measures)
     item.monitoring.set(monitoring)
-    _audit(item, actor, reason)
+    audit_change(item, actor=actor, reason=reason)
     return item
 
 
 def _check_reach(reach: Reachability) -> None:
-    _same_org(reach.organization_id, "closing_measure", [reach.closing_measure])
+    refuse_other_organization(
+        reach.organization_id,
+        "closing_measure",
+        [reach.closing_measure],
+        _("It belongs to another organization."),
+    )
     if reach.reach == Reach.CLOSED and reach.closing_measure is None:
         raise refusal(
             "closing_measure",
@@ -219,7 +229,7 @@ def reachability_create(*, item: InformationItem, actor, **fields) -> Reachabili
     reach = Reachability(organization_id=item.organization_id, item=item, **fields)
     _check_reach(reach)
     save_tracked(reach, actor=actor, reason=_("Reachability recorded"))
-    _audit(reach, actor, reach.screens)
+    audit_change(reach, actor=actor, reason=reach.screens)
     return reach
 
 
@@ -237,7 +247,7 @@ def reachability_update(
         setattr(reach, name, value)
     _check_reach(reach)
     save_tracked(reach, actor=actor, reason=reason)
-    _audit(reach, actor, reason)
+    audit_change(reach, actor=actor, reason=reason)
     return reach
 
 
@@ -273,7 +283,7 @@ def proposal_submit(
         requested_by=actor,
     )
     save_tracked(proposal, actor=actor, reason=reason)
-    _audit(item, actor, reason)
+    audit_change(item, actor=actor, reason=reason)
     return proposal
 
 
@@ -305,7 +315,7 @@ def proposal_decide(*, proposal: Proposal, approve: bool, note: str, actor) -> P
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.decision_note = note
     save_tracked(proposal, actor=actor, reason=note or reason)
-    _audit(proposal.item, actor, note or reason)
+    audit_change(proposal.item, actor=actor, reason=note or reason)
     return proposal
 
 

@@ -16,7 +16,7 @@ from core.dates import PrecisionDate
 from core.errors import refusal
 from core.history import save_tracked
 from governance import permissions
-from governance.audit import audit_record
+from governance.audit import audit_change
 from governance.models import AuditEvent, Organization, OrgUnit, Recommendation, RequiredItem
 from incidents.models import Incident, RootCause
 from measures.models import (
@@ -48,12 +48,6 @@ _UPDATABLE = {
 }
 
 
-def _audit(action: str, obj, actor, reason: str) -> None:
-    """Plan writes by a person are audited; a load (``actor=None``) is in the history."""
-    if actor is not None:
-        audit_record(action=action, actor=actor, obj=obj, details={"reason": reason[:500]})
-
-
 @transaction.atomic
 def perspective_create(
     *,
@@ -71,7 +65,7 @@ def perspective_create(
         position = _next_position(Perspective.objects.filter(organization=organization))
     perspective = Perspective(organization=organization, code=code, name=name, position=position)
     save_tracked(perspective, actor=actor, reason=reason)
-    _audit(AuditEvent.Action.CHANGED, perspective, actor, reason)
+    audit_change(perspective, actor=actor, reason=reason, action=AuditEvent.Action.CHANGED)
     return perspective
 
 
@@ -84,7 +78,7 @@ def perspective_update(
     perspective = Perspective.objects.select_for_update().get(pk=perspective.pk)
     perspective.name, perspective.position = name, position
     save_tracked(perspective, actor=actor, reason=reason)
-    _audit(AuditEvent.Action.CHANGED, perspective, actor, reason)
+    audit_change(perspective, actor=actor, reason=reason, action=AuditEvent.Action.CHANGED)
     return perspective
 
 
@@ -158,7 +152,7 @@ def countermeasure_create(
     measure.root_causes.set(root_causes)
     measure.incidents.set(incidents)
     permissions.access_sync_objects(Countermeasure, [measure.pk], actor=actor)
-    _audit(AuditEvent.Action.CHANGED, measure, actor, reason)
+    audit_change(measure, actor=actor, reason=reason, action=AuditEvent.Action.CHANGED)
     return measure
 
 
@@ -201,7 +195,7 @@ def countermeasure_update(
         measure.incidents.set(incidents)
     if "owner_unit" in fields:
         permissions.access_sync_objects(Countermeasure, [measure.pk], actor=actor)
-    _audit(AuditEvent.Action.CHANGED, measure, actor, reason)
+    audit_change(measure, actor=actor, reason=reason, action=AuditEvent.Action.CHANGED)
     return measure
 
 
@@ -297,7 +291,7 @@ def countermeasure_archive(*, measure: Countermeasure, actor, reason: str) -> Co
         for each in [*measure.sub_items.filter(archived_at__isnull=True), measure]:
             each.archived_at = now
             save_tracked(each, actor=actor, reason=reason, validate=False)
-            _audit(AuditEvent.Action.ARCHIVED, each, actor, reason)
+            audit_change(each, actor=actor, reason=reason, action=AuditEvent.Action.ARCHIVED)
     return measure
 
 
@@ -325,7 +319,7 @@ def countermeasure_move(*, measure: Countermeasure, up: bool, actor) -> Counterm
         if each.position != position:
             each.position = position
             save_tracked(each, actor=actor, reason=reason, validate=False)
-    _audit(AuditEvent.Action.CHANGED, measure, actor, reason)
+    audit_change(measure, actor=actor, reason=reason, action=AuditEvent.Action.CHANGED)
     return measure
 
 
@@ -366,7 +360,12 @@ def required_item_link_measure(
         )
     link = RequiredItemCoverage(required_item=required_item, measure=measure, note=note)
     save_tracked(link, actor=actor, reason=_("Required item linked to measure"))
-    _audit(AuditEvent.Action.CHANGED, measure, actor, _("Required item linked to measure"))
+    audit_change(
+        measure,
+        actor=actor,
+        reason=_("Required item linked to measure"),
+        action=AuditEvent.Action.CHANGED,
+    )
     return link
 
 
