@@ -42,7 +42,7 @@ from plans.workbook import layout
 from plans.workbook.importing import ChoiceSpellings
 from plans.workbook.layout import BOOL, CHOICE, LIST, PDATE
 from plans.workbook.reading import NOTES_SHEET
-from registry.models import SystemRegistration
+from registry.models import InformationItem, Reachability, SystemRegistration
 
 Rows = dict[str, list[dict[str, object]]]
 
@@ -422,6 +422,50 @@ def plan_rows(organizations: Iterable[Organization]) -> Rows:
                 "tables_used": _pd(r.tables_used),
                 "review_months": r.review_months,
                 "last_reviewed_on": r.last_reviewed_on,
+                "note": r.note,
+            }
+        )
+    items = (
+        InformationItem.objects.filter(organization_id__in=ids, archived_at__isnull=True)
+        .select_related("organization", "registration__system")
+        .prefetch_related("measures", "monitoring")
+        .order_by("organization__code", "registration__system__code", "code")
+    )
+    for i in items:
+        rows["registry_items"].append(
+            {
+                "organization": i.organization.code,
+                "system": i.registration.system.code,
+                "code": i.code,
+                "name": i.name,
+                "description": i.description,
+                "judgement": i.judgement,
+                "basis": i.basis,
+                "decided_on": i.decided_on,
+                "measures": sorted(m.code for m in i.measures.all()),
+                "monitoring": sorted(a.code for a in i.monitoring.all()),
+            }
+        )
+    reaches = (
+        Reachability.objects.filter(organization_id__in=ids, archived_at__isnull=True)
+        .select_related(
+            "organization", "item__registration__system", "reached_by", "closing_measure"
+        )
+        .order_by("organization__code", "item__registration__system__code", "item__code", "pk")
+    )
+    for r in reaches:
+        rows["registry_reaches"].append(
+            {
+                "organization": r.organization.code,
+                "system": r.item.registration.system.code,
+                "item": r.item.code,
+                "screens": r.screens,
+                "reached_by": r.reached_by.code,
+                "roles": r.roles,
+                "reach": r.reach,
+                "closing_measure": r.closing_measure.code if r.closing_measure else None,
+                "decided_on": r.decided_on,
+                "review_due": r.review_due,
                 "note": r.note,
             }
         )

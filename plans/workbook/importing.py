@@ -326,6 +326,8 @@ ORDER = (
     "audit_plans",
     "engagements",
     "registry_systems",
+    "registry_items",
+    "registry_reaches",
 )
 
 

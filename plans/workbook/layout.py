@@ -690,6 +690,77 @@ SHEETS += (
     ),
 )
 
+SHEETS += (
+    Sheet(
+        "registry_items",
+        "判定表",
+        "台帳のシステムが保有する情報と、行為規制上の非公開情報に当たるかの判定。",
+        ("organization", "system", "code"),
+        (
+            _org(),
+            Column(
+                "system",
+                "システム",
+                required=True,
+                note="システム台帳のシステムのコード。",
+                example="takuso",
+            ),
+            Column(
+                "code", "コード", required=True, note="システムの中で一意。", example="customer"
+            ),
+            Column("name", "情報", required=True, example="需要家情報"),
+            Column("description", "説明"),
+            Column(
+                "judgement",
+                "判定",
+                CHOICE,
+                choices="registry.InformationItem.judgement",
+                note="非公開情報・非公開情報に当たらない・未判定。空欄は「未判定」。",
+                example="non_public",
+            ),
+            Column(
+                "basis", "判定の根拠", note="判定したときは必須。", example="託送業務で知り得た情報"
+            ),
+            Column("decided_on", "判定日", DATE),
+            Column("measures", "対策", LIST, note="関係する対策のコード（複数可）。"),
+            Column(
+                "monitoring", "モニタリング", LIST, note="モニタリングシートのコード（複数可）。"
+            ),
+        ),
+    ),
+    Sheet(
+        "registry_reaches",
+        "整理表",
+        "判定表の情報に、どの会社の利用者がどの画面・機能から到達できるか、その整理と遮断する対策。",
+        ("organization", "system", "item", "screens", "reached_by"),
+        (
+            _org(),
+            Column("system", "システム", required=True, example="takuso"),
+            Column(
+                "item", "情報コード", required=True, note="判定表のコード。", example="customer"
+            ),
+            Column("screens", "画面・機能", required=True, example="契約照会画面"),
+            Column(
+                "reached_by", "利用者の会社", required=True, note="組織コード。", example="kita-nw"
+            ),
+            Column("roles", "利用者", example="営業部門"),
+            Column(
+                "reach",
+                "整理",
+                CHOICE,
+                required=True,
+                choices="registry.Reachability.reach",
+                note="到達可（許容）・到達可（遮断が必要）・遮断済み。",
+                example="exposed",
+            ),
+            Column("closing_measure", "遮断する対策", note="対策のコード。遮断済みでは必須。"),
+            Column("decided_on", "整理した日", DATE),
+            Column("review_due", "見直し期限", DATE),
+            Column("note", "備考"),
+        ),
+    ),
+)
+
 BY_KEY = {sheet.key: sheet for sheet in SHEETS}
 
 
@@ -712,4 +783,5 @@ def kind_name(sheet: str) -> str:
         "audit_plans": _("audit plan"),
         "engagements": _("audit engagement"),
         "registry_systems": _("system registration"),
+        "registry_items": _("information item"),
     }.get(sheet, sheet)

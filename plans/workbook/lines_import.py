@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from governance.models import OrgUnit
+from governance.models import Organization, OrgUnit
 from incidents.models import AffectedSystem
 from internalaudit import services as ia
 from internalaudit.models import AuditPlan, Engagement
@@ -16,7 +16,7 @@ from monitoring import services as mon
 from monitoring.models import MonitoringActivity
 from plans.workbook.layout import kind_name
 from registry import services as registry
-from registry.models import SystemRegistration
+from registry.models import InformationItem, Reachability, SystemRegistration
 
 
 class LinesSheets:
@@ -267,6 +267,114 @@ class LinesSheets:
                 changed=lambda r: bool(self._changes(r, wanted)),
                 update=lambda: registry.registration_update(
                     registration=found, actor=self.actor, reason=self.reason,
+                    **self._changes(found, wanted),
+                ),
+            )  # fmt: skip
+
+        self._each(sheet, handle)
+
+    def _registration(self, cells, org, code: str):
+        """``org``'s system ``code`` in the registry, or a problem."""
+        found = SystemRegistration.objects.filter(organization=org, system__code=code).first()
+        if found is None:
+            self._quiet_if_in_file("registry_systems", org.code, code)
+            cells.fail(
+                "system",
+                _("Unknown %(what)s 「%(label)s」.")
+                % {"what": kind_name("registry_systems"), "label": code},
+            )
+        return found
+
+    def _sheet_registry_items(self, sheet):
+        def handle(cells):
+            org = self._organization(cells)
+            system_code, code = cells.code("system"), cells.code("code")
+            values = {
+                key: cells.read(key)
+                for key in ("name", "description", "judgement", "basis", "decided_on")
+            }
+            values["judgement"] = values["judgement"] or "undecided"
+            measure_codes, activity_codes = cells.list("measures"), cells.list("monitoring")
+            cells.done()
+            registration = self._registration(cells, org, system_code)
+            links = {
+                "measures": self._codes(
+                    cells, "measures", Countermeasure, org, measure_codes, "measures"
+                ),
+                "monitoring": self._codes(
+                    cells, "monitoring", MonitoringActivity, org, activity_codes, "monitoring"
+                ),
+            }
+            cells.done()
+            found = InformationItem.objects.filter(registration=registration, code=code).first()
+            wanted = {k: v for k, v in values.items() if found is None or cells.has(k)}
+            given = {k: v for k, v in links.items() if found is None or cells.has(k)}
+
+            def changed(item) -> bool:
+                return bool(self._changes(item, wanted)) or any(
+                    set(getattr(item, k).all()) != set(v) for k, v in given.items()
+                )
+
+            self._upsert(
+                cells,
+                sheet,
+                found,
+                create=lambda: registry.item_create(
+                    registration=registration, code=code, actor=self.actor, **values, **links
+                ),
+                changed=changed,
+                update=lambda: registry.item_update(
+                    item=found, actor=self.actor, reason=self.reason,
+                    measures=given.get("measures"), monitoring=given.get("monitoring"),
+                    **self._changes(found, wanted),
+                ),
+            )  # fmt: skip
+
+        self._each(sheet, handle)
+
+    def _sheet_registry_reaches(self, sheet):
+        def handle(cells):
+            org = self._organization(cells)
+            system_code, item_code = cells.code("system"), cells.code("item")
+            screens, reached_code = cells.text("screens"), cells.code("reached_by")
+            values = {
+                key: cells.read(key)
+                for key in ("roles", "reach", "decided_on", "review_due", "note")
+            }
+            closing = cells.code("closing_measure")
+            cells.done()
+            registration = self._registration(cells, org, system_code)
+            item = InformationItem.objects.filter(registration=registration, code=item_code).first()
+            if item is None:
+                self._quiet_if_in_file("registry_items", org.code, system_code, item_code)
+                cells.fail(
+                    "item",
+                    _("Unknown %(what)s 「%(label)s」.")
+                    % {"what": kind_name("registry_items"), "label": item_code},
+                )
+            reached_by = Organization.objects.filter(code=reached_code).first()
+            if reached_by is None:
+                cells.fail(
+                    "reached_by", _("Unknown organization 「%(code)s」.") % {"code": reached_code}
+                )
+            values["closing_measure"] = self._one(
+                cells, "closing_measure", Countermeasure, org, closing, "measures"
+            )
+            cells.done()
+            found = Reachability.objects.filter(
+                item=item, screens=screens, reached_by=reached_by, archived_at__isnull=True
+            ).first()
+            wanted = {k: v for k, v in values.items() if found is None or cells.has(k)}
+            self._upsert(
+                cells,
+                sheet,
+                found,
+                create=lambda: registry.reachability_create(
+                    item=item, screens=screens, reached_by=reached_by, actor=self.actor, **values
+                ),
+                changed=lambda reach: bool(self._changes(reach, wanted)),
+                update=lambda: registry.reachability_update(
+                    reachability=found, actor=self.actor, reason=self.reason,
                     **self._changes(found, wanted),
                 ),
             )  # fmt: skip

@@ -48,6 +48,7 @@ from plans.workbook import exporting
 from plans.workbook.importing import PlanImport
 from plans.workbook.reading import read
 from plans.workbook.report import describe
+from registry import services as registry
 from registry.models import SystemRegistration
 from reports.context import report_context, report_xlsx
 from tests.conftest import SEED_DATE
@@ -56,7 +57,11 @@ TWIN = "rt-"
 
 # The columns that name an organization (besides every sheet's ``organization``), a list of
 # them, incidents that may be another organization's (``org:number``), or a person.
-ORG_COLUMNS = {("organizations", "code"), ("reflections", "measure_organization")}
+ORG_COLUMNS = {
+    ("organizations", "code"),
+    ("reflections", "measure_organization"),
+    ("registry_reaches", "reached_by"),
+}
 ORG_LIST_COLUMNS = {("committees", "scope"), ("incidents", "involved")}
 INCIDENT_REF_COLUMNS = {("root_causes", "incidents"), ("measures", "incidents")}
 USERNAME_COLUMNS = {("people", "username"), ("roles", "username"), ("members", "username")}
@@ -226,6 +231,26 @@ def report_tables(committee: Committee, as_of: dt.date, *, copy: bool) -> dict:
                 ],
             )
             for m in context["monitoring"]
+        ],
+        "registry": [
+            (
+                code(g.organization.code, copy=copy),
+                [
+                    (r.system.code, r.tables_made, r.tables_used, r.review_due)
+                    for r in g.registrations
+                ],
+                sorted(
+                    (
+                        x.item.registration.system.code,
+                        x.item.code,
+                        x.screens,
+                        code(x.reached_by.code, copy=copy),
+                        ref(x.closing_measure),
+                    )
+                    for x in g.exposures
+                ),
+            )
+            for g in context["registry"]
         ],
         "audit": [
             (
@@ -480,6 +505,26 @@ def _complete_the_seed() -> None:
         effective=True,
         effective_on=PrecisionDate.month(2023, 9),
         note="9月の点検で不備なし",
+        actor=None,
+    )
+    # The registry's tables for the 託送 system: customer data the retailer can still reach.
+    takuso = SystemRegistration.objects.get(organization=pg, system__code="takuso")
+    item = registry.item_create(
+        registration=takuso,
+        code="customer",
+        name="需要家情報",
+        judgement="non_public",
+        basis="託送業務で知り得た情報",
+        decided_on=dt.date(2023, 2, 20),
+        measures=[Countermeasure.objects.get(organization=pg, code="PG-15")],
+        actor=None,
+    )
+    registry.reachability_create(
+        item=item,
+        screens="契約照会画面",
+        reached_by=Organization.objects.get(code="chubu-miraiz"),
+        reach="exposed",
+        closing_measure=Countermeasure.objects.get(organization=pg, code="PG-15"),
         actor=None,
     )
 

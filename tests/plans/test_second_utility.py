@@ -34,6 +34,7 @@ from plans.workbook import layout
 from plans.workbook.importing import PlanImport
 from plans.workbook.reading import read
 from registry.models import SystemRegistration
+from registry.selectors import exposures_for
 from reports.context import report_xlsx
 from reports.models import Report
 from reports.render import report_render
@@ -184,6 +185,14 @@ def test_the_workbook_loads_as_a_plan_of_its_own(kita):
         "nw-it",
         dt.date(2025, 10, 31),
     )
+    # Its 判定表 and 整理表: the customer data still reachable by the retailer's sales.
+    [exposure] = exposures_for([registration.pk])
+    assert (exposure.item.name, exposure.reached_by.code, exposure.closing_measure.code) == (
+        "需要家情報",
+        "kita-ep",
+        "CA-01",
+    )
+    assert registration.items.get(code="tariff").judgement == "public"
 
 
 # -- the committee reports ---------------------------------------------------------------------

@@ -184,6 +184,23 @@ REGISTRY = [
      "tables_made": "2024年10月", "tables_used": "2024年11月", "review_months": 12},
 ]  # fmt: skip
 
+# Its 判定表 and 整理表: customer data is non-public; the retailer's sales could still reach it
+# through the contract screens until the masking measure closes it.
+REGISTRY_ITEMS = [
+    {"organization": NW, "system": "takuso", "code": "customer", "name": "需要家情報",
+     "judgement": "非公開情報", "basis": "託送業務で知り得た情報", "decided_on": D(2024, 10, 15),
+     "measures": "CA-01"},
+    {"organization": NW, "system": "takuso", "code": "tariff", "name": "託送料金表",
+     "judgement": "非公開情報に当たらない", "basis": "公表済み", "decided_on": D(2024, 10, 15)},
+]  # fmt: skip
+REGISTRY_REACHES = [
+    {"organization": NW, "system": "takuso", "item": "customer", "screens": "契約照会画面",
+     "reached_by": NW, "roles": "託送業務部", "reach": "到達可（許容）"},
+    {"organization": NW, "system": "takuso", "item": "customer", "screens": "契約照会画面",
+     "reached_by": EP, "roles": "営業本部", "reach": "到達可（遮断が必要）",
+     "closing_measure": "CA-01"},
+]  # fmt: skip
+
 INCIDENTS = [
     {"organization": NW, "number": 1, "title": "小売部門による託送顧客情報の閲覧",
      "summary": "北日本EPの営業部門が、託送業務支援システムを通じて新電力の顧客情報を"
@@ -381,6 +398,8 @@ SHEETS = {
     "audit_plans": AUDIT_PLANS,
     "engagements": ENGAGEMENTS,
     "registry_systems": REGISTRY,
+    "registry_items": REGISTRY_ITEMS,
+    "registry_reaches": REGISTRY_REACHES,
 }
 
 
