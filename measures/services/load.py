@@ -38,6 +38,9 @@ from measures.stored_states import store_states
 # The fields a measure's own ``full_clean`` leaves to ``check_measure`` and the database.
 _RELATED = ["organization", "parent", "perspective", "owner_unit"]
 
+# Events made (with their history rows) at a time by ``countermeasures_load``.
+EVENT_CHUNK = 10_000
+
 
 @dataclass
 class EventLoad:
@@ -204,7 +207,9 @@ def countermeasures_load(
         bulk_create_with_history(
             coverage, RequiredItemCoverage, default_user=actor, default_change_reason=reason
         )
-    events = []
+    # The events (and their history rows) are made EVENT_CHUNK at a time: a group's plan
+    # has 200,000 of them, twice that in objects held at once if made together.
+    events, with_events = [], set()
     for load in loads:
         for e in load.events:
             event = StatusEvent(
@@ -218,14 +223,22 @@ def countermeasures_load(
             event.effective_on = e.effective_on
             event.planned_for = e.planned_for
             events.append(event)
+            with_events.add(load.measure.pk)
+            if len(events) >= EVENT_CHUNK:
+                _create_events(events, actor=actor, reason=reason)
+                events = []
     if events:
-        bulk_create_with_history(
-            events, StatusEvent, batch_size=5000, default_user=actor, default_change_reason=reason
-        )
+        _create_events(events, actor=actor, reason=reason)
     measures = [load.measure for load in loads]
     permissions.access_sync_objects(Countermeasure, [m.pk for m in measures], actor=actor)
-    store_states({e.measure_id for e in events})
+    store_states(with_events)
     return measures
+
+
+def _create_events(events: list[StatusEvent], *, actor, reason: str) -> None:
+    bulk_create_with_history(
+        events, StatusEvent, batch_size=5000, default_user=actor, default_change_reason=reason
+    )
 
 
 def _positions(loads: list[MeasureLoad]) -> None:
