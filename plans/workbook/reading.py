@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,10 +36,34 @@ class Problem:
     message: str = ""
 
 
-@dataclass
+class SheetCells(Mapping):
+    """A spreadsheet row's cells by column key: the row's values with the sheet's one
+    key-to-position map (a group's plan has 250,000 rows; a dict each held twice the
+    memory)."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: tuple) -> None:
+        self._index, self._values = index, values
+
+    def __getitem__(self, key: str) -> object:
+        return self._values[self._index[key]]
+
+    def get(self, key: str, default: object = None) -> object:
+        position = self._index.get(key)
+        return default if position is None else self._values[position]
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+@dataclass(slots=True)
 class Row:
     number: int
-    cells: dict[str, object]  # column key -> raw value (None for an empty cell)
+    cells: Mapping[str, object]  # column key -> raw value (None for an empty cell)
     # The keys a YAML/JSON record names (a key left out leaves that field as it is, an
     # explicit null clears it); None for a spreadsheet row, which has its sheet's columns.
     present: set[str] | None = None
@@ -143,11 +168,14 @@ def _read_rows(book: Book, sheet: Sheet, rows) -> None:
             header = _header(book, sheet, values, index)
             book.rows.setdefault(sheet.key, [])
             book.columns[sheet.key] = {key for key in header if key}
+            # Each known column's position in the sheet, and in the rows' kept values.
+            positions = {key: i for i, key in enumerate(header) if key}
+            shared = {key: n for n, key in enumerate(positions)}
             continue
-        cells = {key: _cell(value) for key, value in zip(header, values, strict=False) if key}
-        if all(value is None for value in cells.values()):
+        kept = tuple(_cell(values[i]) if i < len(values) else None for i in positions.values())
+        if all(value is None for value in kept):
             continue
-        book.rows[sheet.key].append(Row(index, cells))
+        book.rows[sheet.key].append(Row(index, SheetCells(shared, kept)))
     if not header:
         book.rows.setdefault(sheet.key, [])
         book.columns[sheet.key] = set()
