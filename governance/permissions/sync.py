@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from guardian.models import GroupObjectPermission
 
+from core.db import copy_rows
 from governance.audit import audit_record
 from governance.models import (
     AccessGroup,
@@ -191,6 +192,11 @@ def _groups_of_orgs(org_ids: set[int]) -> dict[int, list[int]]:
     return result
 
 
+# Objects whose permissions are worked out together: a group's plan brings 20,000 measures
+# and 600,000 permission rows, which together held a third of the import's memory.
+SYNC_CHUNK = 2000
+
+
 @transaction.atomic
 def access_sync_objects(model: type[models.Model], pks: Iterable[int], *, actor=None) -> int:
     """Make the derived group permissions on these objects what their ownership, their
@@ -199,39 +205,47 @@ def access_sync_objects(model: type[models.Model], pks: Iterable[int], *, actor=
     pks = list(pks)
     if not pks:
         return 0
-    rows = _rows(spec, model._base_manager.filter(pk__in=pks))
-    desired = _desired(spec, rows)
     ct = ContentType.objects.get_for_model(model)
-    existing_rows = GroupObjectPermission.objects.filter(
-        content_type=ct,
-        object_pk__in=[str(pk) for pk in pks],
-        group__access__isnull=False,
-    ).values_list("id", "group_id", "permission_id", "object_pk")
-    existing = {(g, p, o): row_id for row_id, g, p, o in existing_rows}
-    to_add = desired - existing.keys()
-    to_remove = [existing[key] for key in existing.keys() - desired]
-    GroupObjectPermission.objects.bulk_create(
-        [
-            GroupObjectPermission(group_id=g, permission_id=p, content_type=ct, object_pk=o)
-            for g, p, o in to_add
-        ]
-    )
-    GroupObjectPermission.objects.filter(id__in=to_remove).delete()
-    _audit_permission_changes(model, to_add, len(to_remove), rows, actor=actor)
-    return len(to_add) + len(to_remove)
+    added: list[tuple[int, int, str]] = []  # a sample, for the audit entry
+    n_added = n_removed = 0
+    orgs: set[int | None] = set()
+    for start in range(0, len(pks), SYNC_CHUNK):
+        chunk = pks[start : start + SYNC_CHUNK]
+        rows = _rows(spec, model._base_manager.filter(pk__in=chunk))
+        orgs |= {row.organization_id for row in rows}
+        desired = _desired(spec, rows)
+        existing_rows = GroupObjectPermission.objects.filter(
+            content_type=ct,
+            object_pk__in=[str(pk) for pk in chunk],
+            group__access__isnull=False,
+        ).values_list("id", "group_id", "permission_id", "object_pk")
+        existing = {(g, p, o): row_id for row_id, g, p, o in existing_rows}
+        to_add = desired - existing.keys()
+        to_remove = [existing[key] for key in existing.keys() - desired]
+        # Streamed (COPY on PostgreSQL), not made into model instances first.
+        copy_rows(
+            GroupObjectPermission,
+            ["group_id", "permission_id", "content_type_id", "object_pk"],
+            ((g, p, ct.pk, o) for g, p, o in to_add),
+        )
+        GroupObjectPermission.objects.filter(id__in=to_remove).delete()
+        n_added, n_removed = n_added + len(to_add), n_removed + len(to_remove)
+        if len(added) < 50:
+            added.extend(sorted(to_add)[:50])
+    _audit_permission_changes(model, n_added, added, n_removed, orgs, actor=actor)
+    return n_added + n_removed
 
 
-def _audit_permission_changes(model, added, removed_count, rows, *, actor) -> None:
-    orgs = {row.organization_id for row in rows}
+def _audit_permission_changes(model, n_added, added, removed_count, orgs, *, actor) -> None:
     org_id = next(iter(orgs)) if len(orgs) == 1 else None
     label = model._meta.label
-    if added:
+    if n_added:
         audit_record(
             action=AuditEvent.Action.PERMISSION_GRANTED,
             actor=actor,
             organization_id=org_id,
             object_type=label,
-            details={"grants": len(added), "objects": sorted({o for _, _, o in added})[:50]},
+            details={"grants": n_added, "objects": sorted({o for _, _, o in added})[:50]},
         )
     if removed_count:
         audit_record(
