@@ -34,7 +34,7 @@ User = get_user_model()
 
 @admin.register(Organization)
 class OrganizationAdmin(TrackedAdmin):
-    list_display = ["code", "name", "short_name", "kind", "archived_at"]
+    list_display = ["code", "name", "short_name", "kind", "other_kinds", "archived_at"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "short_name"]
 

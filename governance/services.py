@@ -41,9 +41,19 @@ User = AbstractBaseUser
 
 @transaction.atomic
 def organization_create(
-    *, code: str, name: str, kind: str, short_name: str = "", actor: User | None, reason: str
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    other_kinds: list[str] = (),
+    actor: User | None,
+    reason: str,
 ) -> Organization:
-    org = Organization(code=code, name=name, kind=kind, short_name=short_name)
+    """A company of the group: its main kind and any others it also is."""
+    org = Organization(
+        code=code, name=name, kind=kind, short_name=short_name, other_kinds=list(other_kinds)
+    )
     save_tracked(org, actor=actor, reason=reason)
     permissions.access_sync_objects(Organization, [org.pk], actor=actor)
     return org

@@ -26,6 +26,14 @@ class Organization(ArchivableModel):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # A company may be several kinds at once (a group parent that is also the affiliated
+    # retailer, 特定関係事業者): ``kind`` is the main one, these the others.
+    other_kinds = models.JSONField(
+        _("other kinds"),
+        default=list,
+        blank=True,
+        help_text=_("Other kinds the company also is, e.g. a holding that is also a retailer."),
+    )
     # The organization's own words for what the code names in general terms (TERMS): role
     # titles, committee kinds, the report's title, its confidentiality mark and what the
     # plan calls its groups of measures. A key left out reads the default.
@@ -45,6 +53,30 @@ class Organization(ArchivableModel):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def kinds(self) -> list[str]:
+        """Every kind the company is, the main one first."""
+        return [self.kind, *(k for k in self.other_kinds or () if k != self.kind)]
+
+    def get_kinds_display(self) -> str:
+        return "、".join(str(self.Kind(k).label) for k in self.kinds)
+
+    def clean(self) -> None:
+        others = self.other_kinds or []
+        if not isinstance(others, list) or any(k not in self.Kind.values for k in others):
+            raise refusal(
+                "other_kinds",
+                _("Choose other kinds among: %(kinds)s.")
+                % {"kinds": "、".join(str(label) for label in self.Kind.labels)},
+                code="unknown_kind",
+            )
+        if self.kind in others or len(set(others)) != len(others):
+            raise refusal(
+                "other_kinds",
+                _("Name each kind once, the main one not again."),
+                code="kind_repeated",
+            )
 
     def term(self, key: str) -> str:
         """The organization's word for ``key`` (see ``TERMS``), or the default."""

@@ -58,7 +58,13 @@ def plan_rows(organizations: Iterable[Organization]) -> Rows:
     rows: Rows = {sheet.key: [] for sheet in layout.SHEETS}
     for org in orgs:
         rows["organizations"].append(
-            {"code": org.code, "name": org.name, "short_name": org.short_name, "kind": org.kind}
+            {
+                "code": org.code,
+                "name": org.name,
+                "short_name": org.short_name,
+                "kind": org.kind,
+                "other_kinds": list(org.other_kinds or []),
+            }
             | {layout.term_column(k): v for k, v in sorted((org.terms or {}).items())}
         )
     units = OrgUnit.objects.filter(organization_id__in=ids, archived_at__isnull=True)

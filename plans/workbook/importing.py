@@ -517,6 +517,20 @@ class PlanImport(LinesSheets):
                 cells.text("short_name"),
                 cells.choice("kind"),
             )
+            other_kinds = []
+            for value in cells.list("other_kinds"):
+                found = ChoiceSpellings.of("governance.Organization.kind").get(_norm(value))
+                if found is None:
+                    cells.problem(
+                        "other_kinds",
+                        _("「%(value)s」 is not one of: %(choices)s")
+                        % {
+                            "value": value,
+                            "choices": ChoiceSpellings.names("governance.Organization.kind"),
+                        },
+                    )
+                elif found not in other_kinds:
+                    other_kinds.append(found)
             cells.done()
             if self.allowed is not None and code not in self.allowed:
                 cells.fail(
@@ -531,6 +545,8 @@ class PlanImport(LinesSheets):
             wanted = {"name": name, "kind": kind}
             if cells.has("short_name"):
                 wanted["short_name"] = short_name
+            if cells.has("other_kinds"):
+                wanted["other_kinds"] = other_kinds
             if org is None:
                 org = self._write(
                     cells,
@@ -541,6 +557,7 @@ class PlanImport(LinesSheets):
                         short_name=short_name,
                         name=name,
                         kind=kind,
+                        other_kinds=other_kinds,
                     ),
                 )
                 if any(terms.values()):

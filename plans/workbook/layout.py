@@ -117,6 +117,12 @@ SHEETS: tuple[Sheet, ...] = (
                 choices="governance.Organization.kind",
                 example="transmission",
             ),
+            Column(
+                "other_kinds",
+                "その他の種別",
+                LIST,
+                note="併せて当たる種別（複数可）。例: 持株会社で特定関係事業者でもある。",
+            ),
             *TERM_COLUMNS,
         ),
     ),
