@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from governance.models import Committee, Organization, OrgUnit
+from governance.models import Committee, OrgUnit
 from measures.models import Countermeasure
 from registry import services as registry
 from registry.models import InformationItem, Proposal, Reachability, SystemRegistration
@@ -127,7 +127,6 @@ def test_another_company_sees_none_of_it(client_for, takuso, people):
         assert "需要家情報" not in read(client.get(reverse("registry-exposures")))
         assert client.get(reverse("registry-system", args=[takuso.pk])).status_code == 404
         assert client.get(reverse("registry-item-edit", args=[reach.item_id])).status_code == 404
-    assert Organization.objects.filter(code="chubu-miraiz").exists()
 
 
 def test_the_report_and_dashboard_show_the_open_exposures(client_for, takuso, people):
