@@ -27,7 +27,13 @@ from internalaudit.forms import (
     ResponseForm,
 )
 from internalaudit.models import AuditPlan, Engagement, Finding, FindingState
-from measures.views.authoring import NOTHING_SAVED, form_page, pick_organization, save_form
+from measures.views.authoring import (
+    NOTHING_SAVED,
+    form_page,
+    form_view,
+    pick_organization,
+    save_form,
+)
 
 FINDINGS_PER_PAGE = 50
 
@@ -78,13 +84,13 @@ def plan_create(request, scope):
             reason=data["reason"],
         )
 
-    if request.method == "POST" and save_form(form, create):
-        messages.success(request, _("The audit plan was drawn up."))
-        return redirect("internal-audit")
-    return form_page(
+    return form_view(
         request,
+        form,
+        create,
+        done=_("The audit plan was drawn up."),
+        then=reverse("internal-audit"),
         title=_("New audit plan — %(org)s") % {"org": organization},
-        form=form,
         cancel=reverse("internal-audit"),
         organizations=scope.order_by("code") if scope.count() > 1 else None,
         organization=organization,
@@ -100,7 +106,8 @@ def plan_edit(request, plan):
         initial=PlanForm.initial_for(plan),
         editing=True,
     )
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: services.audit_plan_update(
             plan=plan,
@@ -111,13 +118,9 @@ def plan_edit(request, plan):
             actor=request.user,
             reason=data["reason"],
         ),
-    ):
-        messages.success(request, _("The audit plan was changed."))
-        return redirect("internal-audit")
-    return form_page(
-        request,
+        done=_("The audit plan was changed."),
+        then=reverse("internal-audit"),
         title=_("Edit the audit plan %(year)s") % {"year": plan.fiscal_year},
-        form=form,
         cancel=reverse("internal-audit"),
     )
 
@@ -170,7 +173,8 @@ def engagement_edit(request, engagement):
         initial=EngagementForm.initial_for(engagement),
         editing=True,
     )
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: services.engagement_update(
             engagement=engagement,
@@ -180,13 +184,9 @@ def engagement_edit(request, engagement):
             reason=data["reason"],
             **_engagement_fields(data),
         ),
-    ):
-        messages.success(request, _("The audit engagement was changed."))
-        return redirect("audit-engagement", engagement.pk)
-    return form_page(
-        request,
+        done=_("The audit engagement was changed."),
+        then=reverse("audit-engagement", args=[engagement.pk]),
         title=_("Edit the audit engagement %(code)s") % {"code": engagement.code},
-        form=form,
         cancel=reverse("audit-engagement", args=[engagement.pk]),
     )
 
@@ -313,13 +313,13 @@ def finding_edit(request, finding):
             **data,
         )
 
-    if request.method == "POST" and save_form(form, update):
-        messages.success(request, _("The finding was changed."))
-        return redirect("audit-finding", finding.pk)
-    return form_page(
+    return form_view(
         request,
+        form,
+        update,
+        done=_("The finding was changed."),
+        then=reverse("audit-finding", args=[finding.pk]),
         title=_("Edit the finding %(label)s") % {"label": finding.label},
-        form=form,
         cancel=reverse("audit-finding", args=[finding.pk]),
     )
 

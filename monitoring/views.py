@@ -18,7 +18,7 @@ from governance.decorators import login_view, object_view, scope_view
 from governance.downloads import checked_file_response
 from governance.models import AuditEvent, Organization
 from governance.permissions import perms_on, visible_to
-from measures.views.authoring import form_page, pick_organization, save_form
+from measures.views.authoring import form_page, form_view, pick_organization, save_form
 from monitoring import selectors, services
 from monitoring.forms import (
     ActivityForm,
@@ -124,13 +124,13 @@ def activity_edit(request, activity):
             **fields,
         )
 
-    if request.method == "POST" and save_form(form, update):
-        messages.success(request, _("The monitoring activity was changed."))
-        return redirect("monitoring-detail", activity.pk)
-    return form_page(
+    return form_view(
         request,
+        form,
+        update,
+        done=_("The monitoring activity was changed."),
+        then=reverse("monitoring-detail", args=[activity.pk]),
         title=_("Edit monitoring activity %(code)s") % {"code": activity.code},
-        form=form,
         cancel=reverse("monitoring-detail", args=[activity.pk]),
     )
 

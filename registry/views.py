@@ -14,7 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from governance.decorators import login_view, object_view, scope_view
 from governance.models import AuditEvent, Organization
 from governance.permissions import perms_on, visible_to
-from measures.views.authoring import NOTHING_SAVED, form_page, pick_organization, save_form
+from measures.views.authoring import (
+    NOTHING_SAVED,
+    form_page,
+    form_view,
+    pick_organization,
+    save_form,
+)
 from registry import selectors, services
 from registry.forms import DecisionForm, ItemForm, ProposalForm, ReachForm, RegistrationForm
 from registry.models import InformationItem, Proposal, Reachability, SystemRegistration
@@ -111,7 +117,8 @@ def registration_edit(request, registration):
         initial=RegistrationForm.initial_for(registration),
         editing=True,
     )
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: services.registration_update(
             registration=registration,
@@ -119,13 +126,9 @@ def registration_edit(request, registration):
             reason=data["reason"],
             **_registration_fields(data),
         ),
-    ):
-        messages.success(request, _("The registry was changed."))
-        return redirect("registry-system", registration.pk)
-    return form_page(
-        request,
+        done=_("The registry was changed."),
+        then=reverse("registry-system", args=[registration.pk]),
         title=_("Edit %(system)s in the registry") % {"system": registration.system.name},
-        form=form,
         cancel=reverse("registry-system", args=[registration.pk]),
     )
 
@@ -170,7 +173,8 @@ def _by_registration(obj):
 @object_view(model=SystemRegistration, perm="change", url_kwarg="pk")
 def item_create(request, registration):
     form = ItemForm(request.POST or None, organization=registration.organization)
-    if request.method == "POST" and save_form(
+    return form_view(
+        request,
         form,
         lambda data: services.item_create(
             registration=registration,
@@ -178,13 +182,9 @@ def item_create(request, registration):
             actor=request.user,
             **data,
         ),
-    ):
-        messages.success(request, _("The information item was recorded."))
-        return redirect("registry-system", registration.pk)
-    return form_page(
-        request,
+        done=_("The information item was recorded."),
+        then=reverse("registry-system", args=[registration.pk]),
         title=_("Information held by %(system)s") % {"system": registration.system.name},
-        form=form,
         cancel=reverse("registry-system", args=[registration.pk]),
     )
 
@@ -214,13 +214,13 @@ def item_edit(request, item):
             **data,
         )
 
-    if request.method == "POST" and save_form(form, update):
-        messages.success(request, _("The registry was changed."))
-        return redirect("registry-system", item.registration_id)
-    return form_page(
+    return form_view(
         request,
+        form,
+        update,
+        done=_("The registry was changed."),
+        then=reverse("registry-system", args=[item.registration_id]),
         title=_("Edit %(item)s") % {"item": item},
-        form=form,
         cancel=reverse("registry-system", args=[item.registration_id]),
     )
 
@@ -234,15 +234,13 @@ def item_edit(request, item):
 )
 def reach_create(request, item):
     form = ReachForm(request.POST or None, organization=item.organization)
-    if request.method == "POST" and save_form(
-        form, lambda data: services.reachability_create(item=item, actor=request.user, **data)
-    ):
-        messages.success(request, _("The reach was recorded."))
-        return redirect("registry-system", item.registration_id)
-    return form_page(
+    return form_view(
         request,
+        form,
+        lambda data: services.reachability_create(item=item, actor=request.user, **data),
+        done=_("The reach was recorded."),
+        then=reverse("registry-system", args=[item.registration_id]),
         title=_("Who can reach %(item)s") % {"item": item},
-        form=form,
         cancel=reverse("registry-system", args=[item.registration_id]),
     )
 
@@ -266,13 +264,13 @@ def reach_edit(request, reach):
         reason = data.pop("reason")
         services.reachability_update(reachability=reach, actor=request.user, reason=reason, **data)
 
-    if request.method == "POST" and save_form(form, update):
-        messages.success(request, _("The registry was changed."))
-        return redirect("registry-system", reach.item.registration_id)
-    return form_page(
+    return form_view(
         request,
+        form,
+        update,
+        done=_("The registry was changed."),
+        then=reverse("registry-system", args=[reach.item.registration_id]),
         title=_("Edit the reach of %(item)s") % {"item": reach.item},
-        form=form,
         cancel=reverse("registry-system", args=[reach.item.registration_id]),
     )
 
@@ -286,15 +284,13 @@ def reach_edit(request, reach):
 )
 def proposal_create(request, item):
     form = ProposalForm(request.POST or None, item=item)
-    if request.method == "POST" and save_form(
-        form, lambda data: services.proposal_submit(item=item, actor=request.user, **data)
-    ):
-        messages.success(request, _("The proposal was sent to the second line."))
-        return redirect("registry-system", item.registration_id)
-    return form_page(
+    return form_view(
         request,
+        form,
+        lambda data: services.proposal_submit(item=item, actor=request.user, **data),
+        done=_("The proposal was sent to the second line."),
+        then=reverse("registry-system", args=[item.registration_id]),
         title=_("Propose a change to %(item)s") % {"item": item},
-        form=form,
         cancel=reverse("registry-system", args=[item.registration_id]),
     )
 
